@@ -1,0 +1,380 @@
+//! Anchor: find each source's quote in its article's visible text, and count
+//! the mentions of every glossary entry.
+
+use std::ops::Range;
+
+use crate::diagnostic::Diagnostic;
+use crate::mentions::Matcher;
+use crate::model::{Model, Source};
+use crate::normalize::{Normalized, normalize};
+use crate::resolve::texts;
+
+/// Whose quote a highlight is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    /// The claim with this index.
+    Claim(usize),
+    /// The event with this index.
+    Event(usize),
+}
+
+/// A quote found in an article.
+#[derive(Debug, Clone)]
+pub struct Highlight {
+    /// `q-CLAIM-N` or `e-EVENT-N`.
+    pub anchor: String,
+    /// Whose quote it is.
+    pub owner: Owner,
+    /// The range of the article's visible text (`Doc::text`) it covers.
+    pub range: Range<usize>,
+}
+
+/// Where every quote was found.
+#[derive(Debug, Default)]
+pub struct Anchors {
+    /// For each article, its highlights in text order.
+    pub highlights: Vec<Vec<Highlight>>,
+    /// For each claim, for each source, the range found (None where it was not).
+    pub claim_quotes: Vec<Vec<Option<Range<usize>>>>,
+    /// For each event, for each source, the range found.
+    pub event_quotes: Vec<Vec<Option<Range<usize>>>>,
+}
+
+/// The anchor id of the N-th (from 1) source of a claim.
+pub fn claim_anchor(claim: &str, n: usize) -> String {
+    format!("q-{claim}-{n}")
+}
+
+/// The anchor id of the N-th (from 1) source of an event.
+pub fn event_anchor(event: &str, n: usize) -> String {
+    format!("e-{event}-{n}")
+}
+
+/// Anchors every quote, and warns about glossary entries that nothing names.
+pub fn anchor(model: &Model, matcher: &Matcher) -> (Anchors, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let norms: Vec<Normalized> = model.articles.iter().map(|a| Normalized::new(&a.doc.text)).collect();
+    let mut anchors = Anchors { highlights: vec![Vec::new(); model.articles.len()], ..Anchors::default() };
+    for (ci, claim) in model.claims.iter().enumerate() {
+        let found = anchor_sources(&claim.sources, &norms, &mut diags, |n| claim_anchor(&claim.id, n), Owner::Claim(ci), &mut anchors.highlights);
+        anchors.claim_quotes.push(found);
+    }
+    for (ei, event) in model.events.iter().enumerate() {
+        let found = anchor_sources(&event.sources, &norms, &mut diags, |n| event_anchor(&event.id, n), Owner::Event(ei), &mut anchors.highlights);
+        anchors.event_quotes.push(found);
+    }
+    for h in &mut anchors.highlights {
+        h.sort_by(|a, b| a.range.start.cmp(&b.range.start).then(b.range.end.cmp(&a.range.end)).then(a.anchor.cmp(&b.anchor)));
+    }
+    warn_unnamed_entries(model, matcher, &mut diags);
+    (anchors, diags)
+}
+
+fn anchor_sources(
+    sources: &[Source],
+    norms: &[Normalized],
+    diags: &mut Vec<Diagnostic>,
+    anchor_id: impl Fn(usize) -> String,
+    owner: Owner,
+    highlights: &mut [Vec<Highlight>],
+) -> Vec<Option<Range<usize>>> {
+    let mut out = Vec::new();
+    for (i, source) in sources.iter().enumerate() {
+        let norm = &norms[source.article];
+        match locate(norm, source) {
+            Ok((start, end)) => {
+                let (a, b) = norm.original_range(start, end);
+                highlights[source.article].push(Highlight { anchor: anchor_id(i + 1), owner, range: a..b });
+                out.push(Some(a..b));
+            }
+            Err(diag) => {
+                diags.push(diag);
+                out.push(None);
+            }
+        }
+    }
+    out
+}
+
+/// The normalised range of a source's quote in its article.
+pub fn locate(norm: &Normalized, source: &Source) -> Result<(usize, usize), Diagnostic> {
+    let quote = normalize(&source.quote);
+    let all = norm.find_all(&quote);
+    let err = |code, message: String| Diagnostic::error(code, &source.loc.file, source.loc.span, message);
+    if all.is_empty() {
+        return Err(err("quote-not-found", "the quote is not in the article".into()).with_help(closest_help(&norm.text, &quote)));
+    }
+    if let Some(n) = source.occurrence {
+        return match all.get(n - 1) {
+            Some(&start) => Ok((start, start + quote.len())),
+            None => Err(err(
+                "occurrence-out-of-range",
+                format!("`occurrence: {n}` asks for more than the article has: the quote occurs {} time{}", all.len(), plural(all.len())),
+            )
+            .with_help(format!("use an occurrence from 1 to {}", all.len()))),
+        };
+    }
+    let prefix = source.prefix.as_deref().map(normalize);
+    let suffix = source.suffix.as_deref().map(normalize);
+    let chosen: Vec<usize> = all
+        .iter()
+        .copied()
+        .filter(|&s| prefix.as_ref().is_none_or(|p| norm.text[..s].trim_end().ends_with(p.as_str())))
+        .filter(|&s| suffix.as_ref().is_none_or(|x| norm.text[s + quote.len()..].trim_start().starts_with(x.as_str())))
+        .collect();
+    match chosen.as_slice() {
+        [start] => Ok((*start, start + quote.len())),
+        [] => Err(err("quote-context-not-found", "no occurrence of the quote has the given prefix and suffix".into())
+            .with_help(occurrences_help(&norm.text, &all, quote.len()))),
+        many => Err(err("ambiguous-quote", format!("the quote occurs {} times in the article", many.len()))
+            .with_help(occurrences_help(&norm.text, many, quote.len()))),
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Lists the occurrences with their surroundings, and how to pick each.
+fn occurrences_help(text: &str, starts: &[usize], len: usize) -> String {
+    let mut help = String::from("say which one with `occurrence: N` or a `prefix:`/`suffix:`; the occurrences are:");
+    let all = norm_starts(text, &text[starts[0]..starts[0] + len]);
+    for &s in starts {
+        let n = all.iter().position(|&x| x == s).map_or(0, |p| p + 1);
+        let before = tail_words(&text[..s], 4);
+        let after = head_words(&text[s + len..], 4);
+        let mut pick = format!("`occurrence: {n}`");
+        if let Some(selector) = unique_selector(text, &all, s, len) {
+            pick.push_str(&format!(" or {selector}"));
+        }
+        help.push_str(&format!("\n{n}. …{before}[{}]{after}… ({pick})", &text[s..s + len]));
+    }
+    help
+}
+
+fn norm_starts(text: &str, quote: &str) -> Vec<usize> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find(quote) {
+        found.push(from + i);
+        from += i + text[from + i..].chars().next().map_or(1, char::len_utf8);
+    }
+    found
+}
+
+/// The shortest `prefix:` (or else `suffix:`) of whole words that picks only
+/// the occurrence at `start`.
+fn unique_selector(text: &str, all: &[usize], start: usize, len: usize) -> Option<String> {
+    for words in 1..=6 {
+        let prefix = last_words(&text[..start], words);
+        if !prefix.is_empty() && all.iter().filter(|&&s| text[..s].trim_end().ends_with(prefix)).count() == 1 {
+            return Some(format!("`prefix: \"{prefix}\"`"));
+        }
+        let suffix = first_words(&text[start + len..], words);
+        if !suffix.is_empty() && all.iter().filter(|&&s| text[s + len..].trim_start().starts_with(suffix)).count() == 1 {
+            return Some(format!("`suffix: \"{suffix}\"`"));
+        }
+    }
+    None
+}
+
+fn last_words(text: &str, n: usize) -> &str {
+    let text = text.trim_end();
+    let start = text.rmatch_indices(' ').nth(n - 1).map_or(0, |(i, _)| i + 1);
+    &text[start..]
+}
+
+fn first_words(text: &str, n: usize) -> &str {
+    let text = text.trim_start();
+    let end = text.match_indices(' ').nth(n - 1).map_or(text.len(), |(i, _)| i);
+    &text[..end]
+}
+
+fn tail_words(text: &str, n: usize) -> String {
+    let words: Vec<&str> = text.split(' ').collect();
+    let from = words.len().saturating_sub(n + 1);
+    words[from..].join(" ")
+}
+
+fn head_words(text: &str, n: usize) -> String {
+    text.split(' ').take(n + 1).collect::<Vec<_>>().join(" ")
+}
+
+/// The passage of `text` closest to `quote`, with what differs marked.
+fn closest_help(text: &str, quote: &str) -> String {
+    let Some(passage) = closest_passage(text, quote) else {
+        return "the article's text is empty".into();
+    };
+    let diff = similar::TextDiff::from_words(quote, passage);
+    let mut marked = String::new();
+    for change in diff.iter_all_changes() {
+        let v = change.value();
+        match change.tag() {
+            similar::ChangeTag::Equal => marked.push_str(v),
+            similar::ChangeTag::Delete => marked.push_str(&format!("[-{v}-]")),
+            similar::ChangeTag::Insert => marked.push_str(&format!("{{+{v}+}}")),
+        }
+    }
+    format!(
+        "the closest passage in the article is:\n  {passage}\nwhat differs ([-quote only-] {{+article only+}}):\n  {marked}\ncopy the passage exactly as the article prints it"
+    )
+}
+
+/// The window of whole words of `text` most like `quote`.
+pub fn closest_passage<'t>(text: &'t str, quote: &str) -> Option<&'t str> {
+    let words: Vec<(usize, usize)> = word_spans(text);
+    if words.is_empty() {
+        return None;
+    }
+    let quote_words: Vec<&str> = quote.split(' ').collect();
+    let k = quote_words.len().clamp(1, words.len());
+    // First, the starts whose window shares the most words with the quote.
+    let mut scored: Vec<(usize, usize)> = (0..=words.len() - k)
+        .map(|i| {
+            let shared = words[i..i + k].iter().filter(|(a, b)| quote_words.contains(&&text[*a..*b])).count();
+            (shared, i)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    // Then, among the best few, the window (of about the quote's length) with the smallest edit distance.
+    let mut best: Option<(f64, usize, usize)> = None;
+    for &(_, i) in scored.iter().take(5) {
+        for len in k.saturating_sub(2).max(1)..=(k + 2) {
+            let Some(last) = words.get(i + len - 1) else { break };
+            let candidate = &text[words[i].0..last.1];
+            let score = strsim::normalized_levenshtein(candidate, quote);
+            if best.is_none_or(|(b, _, _)| score > b) {
+                best = Some((score, words[i].0, last.1));
+            }
+        }
+    }
+    best.map(|(_, a, b)| &text[a..b])
+}
+
+fn word_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (c == ' ', start) {
+            (true, Some(s)) => {
+                spans.push((s, i));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        spans.push((s, text.len()));
+    }
+    spans
+}
+
+/// Warns about entries that are never mentioned nor referred to.
+fn warn_unnamed_entries(model: &Model, matcher: &Matcher, diags: &mut Vec<Diagnostic>) {
+    let mut named = vec![false; model.entries.len()];
+    let docs = model.articles.iter().map(|a| &a.doc).chain(texts(model).into_iter().map(|t| &t.doc));
+    for doc in docs {
+        for f in matcher.find_in_doc(doc) {
+            named[f.entry] = true;
+        }
+    }
+    for c in &model.claims {
+        c.by.iter().chain(&c.about).for_each(|&i| named[i] = true);
+    }
+    for e in &model.events {
+        e.actors.iter().for_each(|&i| named[i] = true);
+    }
+    for e in &model.entries {
+        e.member_of.iter().for_each(|&i| named[i] = true);
+    }
+    for (e, named) in model.entries.iter().zip(named) {
+        if !named {
+            diags.push(
+                Diagnostic::warning("unused-entry", &e.loc.file, e.loc.span, format!("`{}` is never mentioned nor referred to", e.id))
+                    .with_help("add an alias that the texts use, refer to it from a claim or event, or remove it"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::Doc;
+    use crate::model::Loc;
+    use proptest::prelude::*;
+
+    fn source(quote: &str) -> Source {
+        Source { article: 0, quote: quote.into(), occurrence: None, prefix: None, suffix: None, note: None, loc: Loc::default() }
+    }
+
+    fn find(body: &str, s: &Source) -> Result<String, Diagnostic> {
+        let doc = Doc::parse(body, false);
+        let norm = Normalized::new(&doc.text);
+        let (a, b) = locate(&norm, s)?;
+        let (x, y) = norm.original_range(a, b);
+        Ok(doc.text[x..y].to_string())
+    }
+
+    #[test]
+    fn quotes_cross_emphasis_links_and_paragraphs() {
+        let body = "“Yeah, we *did*,” Trump said.\n\nThe [note](https://x.org) read: “Gustavo – A great honor”.";
+        assert_eq!(find(body, &source("\"Yeah, we did,\" Trump said. The note read")).unwrap(), "“Yeah, we did,” Trump said.\nThe note read");
+        assert_eq!(find(body, &source("Gustavo - A great honor")).unwrap(), "Gustavo – A great honor");
+    }
+
+    #[test]
+    fn quotes_are_case_sensitive() {
+        let e = find("Trump said so.", &source("trump said")).unwrap_err();
+        assert_eq!(e.code, "quote-not-found");
+        assert!(e.help.unwrap().contains("Trump said"));
+    }
+
+    #[test]
+    fn repeated_quotes_need_a_selector() {
+        let body = "Petro said yes. Later Petro said no.";
+        let e = find(body, &source("Petro said")).unwrap_err();
+        assert_eq!(e.code, "ambiguous-quote");
+        let help = e.help.as_deref().unwrap();
+        assert!(help.contains("1. …[Petro said] yes. Later Petro said… (`occurrence: 1` or `suffix: \"yes.\"`)"), "{help}");
+        assert!(help.contains("(`occurrence: 2` or `prefix: \"Later\"`)"), "{help}");
+        let second = Source { occurrence: Some(2), ..source("Petro said") };
+        assert_eq!(find(body, &second).unwrap(), "Petro said");
+        let third = Source { occurrence: Some(3), ..source("Petro said") };
+        assert_eq!(find(body, &third).unwrap_err().code, "occurrence-out-of-range");
+        let by_prefix = Source { prefix: Some("Later".into()), ..source("Petro said") };
+        let doc = Doc::parse(body, false);
+        let norm = Normalized::new(&doc.text);
+        assert_eq!(locate(&norm, &by_prefix).unwrap().0, 22);
+        let by_suffix = Source { suffix: Some("yes".into()), ..source("Petro said") };
+        assert_eq!(locate(&norm, &by_suffix).unwrap().0, 0);
+    }
+
+    #[test]
+    fn the_closest_passage_is_shown_with_its_differences() {
+        let text = "Asked whether the leaders had reached an understanding, Trump said they were working on the issue.";
+        let passage = closest_passage(text, "Trump said they were working on it.").unwrap();
+        assert!(passage.starts_with("Trump said they were working on the"), "{passage}");
+        let help = closest_help(text, "Trump said they were working on it.");
+        assert!(help.contains("[-it.-]"), "{help}");
+        assert!(help.contains("{+the+}"), "{help}");
+    }
+
+    proptest! {
+        /// The anchor found for a quote always reads the quote, normalised.
+        #[test]
+        fn an_anchor_reads_its_quote(words in proptest::collection::vec("[A-Za-z’“”—]{1,6}", 3..30), a in 0usize..30, len in 1usize..6) {
+            let body = words.join(" ");
+            let a = a % words.len();
+            let b = (a + len).min(words.len());
+            let quote = words[a..b].join(" ");
+            let doc = Doc::parse(&body, false);
+            let norm = Normalized::new(&doc.text);
+            if let Ok((s, e)) = locate(&norm, &Source { occurrence: Some(1), ..source(&quote) }) {
+                let (x, y) = norm.original_range(s, e);
+                prop_assert_eq!(normalize(&doc.text[x..y]), normalize(&quote));
+            }
+        }
+    }
+}

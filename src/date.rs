@@ -1,0 +1,275 @@
+//! Dates as briefings write them, keeping the precision they were written with.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+/// How precisely a date was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Precision {
+    /// `2025`
+    Year,
+    /// `2025-10`
+    Month,
+    /// `2025-10-14`
+    Day,
+    /// `2025-10-14T17:23`, local time as printed
+    Minute,
+    /// `2025-10-14T17:23:05`, local time as printed
+    Second,
+}
+
+/// A date with the precision it was written with, and an optional UTC offset
+/// (only for full RFC 3339 timestamps).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Date {
+    /// The text exactly as written.
+    pub text: String,
+    year: u16,
+    month: u8,
+    day: u8,
+    hour: u8,
+    minute: u8,
+    second: u8,
+    /// The precision the date was written with.
+    pub precision: Precision,
+    /// The offset from UTC in minutes, for RFC 3339 timestamps.
+    pub offset_minutes: Option<i16>,
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+impl Date {
+    /// Parses one of the forms FORMAT.md allows; the error says what is wrong.
+    pub fn parse(text: &str) -> Result<Date, String> {
+        let invalid = || {
+            format!(
+                "`{text}` is not a date: write YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] or an RFC 3339 timestamp"
+            )
+        };
+        let (date_part, time_part) = match text.split_once(['T', 't']) {
+            Some((d, t)) => (d, Some(t)),
+            None => (text, None),
+        };
+        let fields: Vec<&str> = date_part.split('-').collect();
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        let ok_shape = match fields.as_slice() {
+            [y] => digits(y, 4),
+            [y, m] => digits(y, 4) && digits(m, 2),
+            [y, m, d] => digits(y, 4) && digits(m, 2) && digits(d, 2),
+            _ => false,
+        };
+        if !ok_shape || (time_part.is_some() && fields.len() != 3) {
+            return Err(invalid());
+        }
+        let num = |s: &str| s.parse::<u16>().map_err(|_| invalid());
+        let year = num(fields[0])?;
+        let month = fields.get(1).map(|m| num(m)).transpose()?.unwrap_or(0) as u8;
+        let day = fields.get(2).map(|d| num(d)).transpose()?.unwrap_or(0) as u8;
+        if fields.len() >= 2 && !(1..=12).contains(&month) {
+            return Err(format!("`{text}` has no month {month}: months run from 01 to 12"));
+        }
+        if fields.len() == 3 && (day == 0 || day > days_in_month(year, month)) {
+            return Err(format!(
+                "`{text}` is not a day of the calendar: {} {year} has {} days",
+                MONTHS[month as usize - 1],
+                days_in_month(year, month)
+            ));
+        }
+        let mut date = Date {
+            text: text.to_string(),
+            year,
+            month,
+            day,
+            hour: 0,
+            minute: 0,
+            second: 0,
+            precision: [Precision::Year, Precision::Month, Precision::Day][fields.len() - 1],
+            offset_minutes: None,
+        };
+        if let Some(time) = time_part {
+            date.parse_time(time).ok_or_else(invalid)??;
+        }
+        Ok(date)
+    }
+
+    /// Reads `HH:MM[:SS][.fraction][Z|±HH:MM]`; the outer `None` is a malformed
+    /// time, the inner error an impossible one.
+    fn parse_time(&mut self, time: &str) -> Option<Result<(), String>> {
+        let (clock, zone) = match time.find(['Z', 'z', '+', '-']) {
+            Some(i) => (&time[..i], Some(&time[i..])),
+            None => (time, None),
+        };
+        let (clock, fraction) = match clock.split_once('.') {
+            Some((c, f)) => (c, Some(f)),
+            None => (clock, None),
+        };
+        let parts: Vec<&str> = clock.split(':').collect();
+        let two = |s: &str| (s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u8>().ok())?;
+        let (hour, minute, second) = match parts.as_slice() {
+            [h, m] => (two(h)?, two(m)?, None),
+            [h, m, s] => (two(h)?, two(m)?, Some(two(s)?)),
+            _ => return None,
+        };
+        if fraction.is_some_and(|f| f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit())) {
+            return None;
+        }
+        if fraction.is_some() && second.is_none() {
+            return None;
+        }
+        if let Some(zone) = zone {
+            // A zone makes it a full RFC 3339 timestamp, which needs seconds.
+            second?;
+            self.offset_minutes = Some(parse_offset(zone)?);
+        }
+        if hour > 23 || minute > 59 || second.unwrap_or(0) > 60 {
+            return Some(Err(format!("`{}` is not a time of day", self.text)));
+        }
+        self.hour = hour;
+        self.minute = minute;
+        self.second = second.unwrap_or(0);
+        self.precision = if second.is_some() { Precision::Second } else { Precision::Minute };
+        Some(Ok(()))
+    }
+
+    /// The date as a reader sees it: "2025", "October 2025", "3 February 2026",
+    /// "4 February 2026, 17:23".
+    pub fn display(&self) -> String {
+        let month = || MONTHS[self.month as usize - 1];
+        match self.precision {
+            Precision::Year => format!("{}", self.year),
+            Precision::Month => format!("{} {}", month(), self.year),
+            Precision::Day => format!("{} {} {}", self.day, month(), self.year),
+            Precision::Minute | Precision::Second => {
+                let mut s = format!("{} {} {}, {:02}:{:02}", self.day, month(), self.year, self.hour, self.minute);
+                if self.precision == Precision::Second {
+                    s.push_str(&format!(":{:02}", self.second));
+                }
+                match self.offset_minutes {
+                    Some(0) => s.push_str(" UTC"),
+                    Some(m) => s.push_str(&format!(" UTC{}{:02}:{:02}", if m < 0 { '-' } else { '+' }, m.abs() / 60, m.abs() % 60)),
+                    None => {}
+                }
+                s
+            }
+        }
+    }
+
+    /// The date in the form HTML's `<time datetime>` accepts, at its own precision.
+    pub fn machine(&self) -> String {
+        match self.precision {
+            Precision::Year => format!("{:04}", self.year),
+            Precision::Month => format!("{:04}-{:02}", self.year, self.month),
+            Precision::Day => format!("{:04}-{:02}-{:02}", self.year, self.month, self.day),
+            Precision::Minute | Precision::Second => {
+                let mut s = format!("{:04}-{:02}-{:02}T{:02}:{:02}", self.year, self.month, self.day, self.hour, self.minute);
+                if self.precision == Precision::Second {
+                    s.push_str(&format!(":{:02}", self.second));
+                }
+                if let Some(m) = self.offset_minutes {
+                    s.push_str(&format!("{}{:02}:{:02}", if m < 0 { '-' } else { '+' }, m.abs() / 60, m.abs() % 60));
+                }
+                s
+            }
+        }
+    }
+
+    fn sort_key(&self) -> (u16, u8, u8, u8, u8, u8, Precision) {
+        (self.year, self.month, self.day, self.hour, self.minute, self.second, self.precision)
+    }
+}
+
+impl Ord for Date {
+    /// Chronological by the date as written; a less precise date sorts before
+    /// the more precise dates inside its span.
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.sort_key().cmp(&other.sort_key()).then_with(|| self.text.cmp(&other.text))
+    }
+}
+
+impl PartialOrd for Date {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.display())
+    }
+}
+
+fn parse_offset(zone: &str) -> Option<i16> {
+    if zone.eq_ignore_ascii_case("z") {
+        return Some(0);
+    }
+    let sign: i16 = if zone.starts_with('-') { -1 } else { 1 };
+    let (h, m) = zone[1..].split_once(':')?;
+    let ok = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
+    if !ok(h) || !ok(m) {
+        return None;
+    }
+    let (h, m): (i16, i16) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60).then_some(sign * (h * 60 + m))
+}
+
+fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    #[test]
+    fn shown_with_the_precision_written() {
+        assert_eq!(d("2025").display(), "2025");
+        assert_eq!(d("2025-10").display(), "October 2025");
+        assert_eq!(d("2026-02-03").display(), "3 February 2026");
+        assert_eq!(d("2026-02-04T17:23").display(), "4 February 2026, 17:23");
+        assert_eq!(d("2026-02-04T17:23:05").display(), "4 February 2026, 17:23:05");
+        assert_eq!(d("2026-02-04T17:23:05Z").display(), "4 February 2026, 17:23:05 UTC");
+        assert_eq!(d("2026-02-04T17:23:05-05:00").display(), "4 February 2026, 17:23:05 UTC-05:00");
+        assert_eq!(d("2026-02-04T17:23:05.25+01:30").machine(), "2026-02-04T17:23:05+01:30");
+    }
+
+    #[test]
+    fn less_precise_dates_sort_first_within_their_span() {
+        let mut dates = vec![d("2025-10-02"), d("2026"), d("2025-10"), d("2025"), d("2025-10-01T09:00")];
+        dates.sort();
+        let texts: Vec<_> = dates.iter().map(|d| d.text.as_str()).collect();
+        assert_eq!(texts, ["2025", "2025-10", "2025-10-01T09:00", "2025-10-02", "2026"]);
+    }
+
+    #[test]
+    fn impossible_and_malformed_dates_are_rejected() {
+        for bad in [
+            "2025-13", "2025-02-29", "2025-1-5", "25", "2025/10/01", "2025-10-01T25:00", "2025-10-01T10",
+            "2025-10-01T10:00Z", "2025-10T10:00", "yesterday", "", "2025-10-01T10:00:00+5",
+        ] {
+            assert!(Date::parse(bad).is_err(), "{bad} should be rejected");
+        }
+        assert!(Date::parse("2024-02-29").is_ok());
+    }
+}

@@ -1,0 +1,223 @@
+//! Diagnostics: errors and warnings about a user's files, with the place they point at.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// How bad a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Stops the build.
+    Error,
+    /// Reported; stops the build only with `--deny-warnings`.
+    Warning,
+}
+
+/// A place in a user's file: 1-based line and column (in characters), and a
+/// length in characters for the caret line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Span {
+    /// Line, counting from 1; 0 means "the whole file".
+    pub line: usize,
+    /// Column in characters, counting from 1.
+    pub column: usize,
+    /// How many characters the caret underlines (at least 1).
+    pub len: usize,
+}
+
+impl Span {
+    /// A span at `line`:`column` underlining `len` characters.
+    pub fn new(line: usize, column: usize, len: usize) -> Span {
+        Span { line, column, len }
+    }
+
+    /// A span for a whole file, with no line to point at.
+    pub fn file() -> Span {
+        Span::default()
+    }
+
+    /// The span of the text at byte `offset` in `source`, `byte_len` bytes long.
+    pub fn from_offset(source: &str, offset: usize, byte_len: usize) -> Span {
+        let offset = floor_char_boundary(source, offset.min(source.len()));
+        let before = &source[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        let end = floor_char_boundary(source, (offset + byte_len).min(source.len()));
+        let len = source[offset..end].chars().count();
+        Span { line, column, len }
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// One error or warning about a user's file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// A stable, kebab-case name for this kind of diagnostic, e.g. `quote-not-found`.
+    pub code: &'static str,
+    /// The file, relative to the briefing's root.
+    pub file: PathBuf,
+    /// Where in the file.
+    pub span: Span,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// How to fix it, where that can be said.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at `span` in `file`.
+    pub fn error(code: &'static str, file: &Path, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            file: file.to_path_buf(),
+            span,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// A warning at `span` in `file`.
+    pub fn warning(code: &'static str, file: &Path, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, file, span, message)
+        }
+    }
+
+    /// The same diagnostic with a help line.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// True for errors.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Sorts diagnostics by file, then line and column, errors first where equal.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (&a.file, a.span, a.severity, &a.message).cmp(&(&b.file, b.span, b.severity, &b.message))
+    });
+}
+
+/// The texts of the files diagnostics point into, so that a report can quote them.
+#[derive(Default, Debug)]
+pub struct Sources {
+    files: BTreeMap<PathBuf, String>,
+}
+
+impl Sources {
+    /// Remembers the text of `file` (relative to the briefing's root).
+    pub fn insert(&mut self, file: PathBuf, text: String) {
+        self.files.insert(file, text);
+    }
+
+    /// The text of `file`, if it was read.
+    pub fn get(&self, file: &Path) -> Option<&str> {
+        self.files.get(file).map(String::as_str)
+    }
+
+    /// Renders one diagnostic the way rustc does: a header, the place, the line
+    /// with a caret under the span, and the help.
+    pub fn render(&self, d: &Diagnostic) -> String {
+        let mut out = String::new();
+        let label = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = writeln!(out, "{label}[{}]: {}", d.code, d.message);
+        let file = d.file.display().to_string().replace('\\', "/");
+        let line_text = self
+            .get(&d.file)
+            .and_then(|text| text.lines().nth(d.span.line.wrapping_sub(1)));
+        match (d.span.line, line_text) {
+            (0, _) | (_, None) => {
+                let _ = writeln!(out, "  --> {file}");
+            }
+            (line, Some(text)) => {
+                let _ = writeln!(out, "  --> {file}:{line}:{}", d.span.column);
+                let gutter = " ".repeat(line.to_string().len());
+                let text = text.trim_end_matches('\r');
+                let shown: String = text.chars().take(200).collect();
+                let width = shown.chars().count();
+                let start = d.span.column.saturating_sub(1).min(width);
+                let len = d.span.len.max(1).min(width.saturating_sub(start).max(1));
+                let _ = writeln!(out, "{gutter} |");
+                let _ = writeln!(out, "{line} | {shown}");
+                let _ = writeln!(out, "{gutter} | {}{}", " ".repeat(start), "^".repeat(len));
+            }
+        }
+        if let Some(help) = &d.help {
+            for (i, help_line) in help.lines().enumerate() {
+                let lead = if i == 0 { "  = help: " } else { "          " };
+                let _ = writeln!(out, "{lead}{help_line}");
+            }
+        }
+        out
+    }
+
+    /// Renders every diagnostic, separated by blank lines.
+    pub fn render_all(&self, diagnostics: &[Diagnostic]) -> String {
+        diagnostics
+            .iter()
+            .map(|d| self.render(d))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// The closest of `candidates` to `word`, if any is close enough to suggest.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn span_from_offset_counts_characters() {
+        let text = "a: 1\nquote: “Yeah”\n";
+        let offset = text.find('“').unwrap();
+        let span = Span::from_offset(text, offset, "“Yeah”".len());
+        assert_eq!(span, Span::new(2, 8, 6));
+    }
+
+    #[test]
+    fn render_points_at_the_span() {
+        let mut sources = Sources::default();
+        sources.insert(PathBuf::from("a.yaml"), "id: x\nkind: persn\n".into());
+        let d = Diagnostic::error("bad-kind", Path::new("a.yaml"), Span::new(2, 7, 5), "unknown kind `persn`")
+            .with_help("did you mean `person`?");
+        let shown = sources.render(&d);
+        assert_eq!(
+            shown,
+            "error[bad-kind]: unknown kind `persn`\n  --> a.yaml:2:7\n  |\n2 | kind: persn\n  |       ^^^^^\n  = help: did you mean `person`?\n"
+        );
+    }
+
+    #[test]
+    fn did_you_mean_suggests_only_close_words() {
+        let keys = ["sources", "status", "summary"];
+        assert_eq!(did_you_mean("sourcs", keys), Some("sources"));
+        assert_eq!(did_you_mean("zzz", keys), None);
+    }
+}

@@ -1,0 +1,21 @@
+//! briefing: builds annotated briefings — news articles, claims pinned to
+//! exact quotes, a glossary and a timeline — into a static website.
+//!
+//! A build is a pipeline, one module a stage: [`load`] → [`resolve`] →
+//! [`anchor`] → [`render`] → [`write`]. [`build`] runs them all.
+
+pub mod anchor;
+pub mod date;
+pub mod diagnostic;
+pub mod load;
+pub mod markdown;
+pub mod mentions;
+pub mod model;
+pub mod normalize;
+pub mod render;
+pub mod resolve;
+pub mod write;
+
+mod pipeline;
+
+pub use pipeline::{BuildOptions, Failure, Outcome, build};

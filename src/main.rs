@@ -1,0 +1,88 @@
+//! The `briefing` command: parse the command line, run the build, print the
+//! diagnostics, choose the exit code.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use briefing::{BuildOptions, Failure, build};
+use clap::{Parser, Subcommand};
+
+/// Builds annotated briefings — articles, claims pinned to quotes, a glossary
+/// and a timeline — into a static website.
+#[derive(Parser)]
+#[command(name = "briefing", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder.
+    Build {
+        /// The briefing's folder (holding content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site [default: ROOT/public].
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Fail on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Print only diagnostics, no summary.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Check the content as a build does, writing nothing.
+    Check {
+        /// The briefing's folder (holding content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Fail on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let (options, quiet) = match cli.command {
+        Command::Build { root, output, deny_warnings, quiet } => (BuildOptions { root, output, deny_warnings, write: true }, quiet),
+        Command::Check { root, deny_warnings } => (BuildOptions { root, output: None, deny_warnings, write: false }, false),
+    };
+    match build(&options) {
+        Ok(outcome) => {
+            if !outcome.diagnostics.is_empty() {
+                eprintln!("{}", outcome.sources.render_all(&outcome.diagnostics));
+            }
+            if !quiet {
+                let [articles, claims, entries, events] = outcome.counts;
+                let warnings = outcome.diagnostics.len();
+                let what = format!("{articles} articles, {claims} claims, {entries} glossary entries, {events} events");
+                let secs = outcome.elapsed.as_secs_f64();
+                let warned = if warnings > 0 { format!(", {warnings} warning{}", if warnings == 1 { "" } else { "s" }) } else { String::new() };
+                match &outcome.output {
+                    Some(out) => eprintln!("built {} pages ({what}) into {} in {secs:.2}s{warned}", outcome.pages, out.display()),
+                    None => eprintln!("checked {what}: {} pages would be built, in {secs:.2}s{warned}", outcome.pages),
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Content { diagnostics, sources }) => {
+            eprintln!("{}", sources.render_all(&diagnostics));
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            let warnings = diagnostics.len() - errors;
+            eprintln!(
+                "build failed: {errors} error{}, {warnings} warning{}{}",
+                if errors == 1 { "" } else { "s" },
+                if warnings == 1 { "" } else { "s" },
+                if errors == 0 { " (warnings are errors with --deny-warnings)" } else { "" }
+            );
+            ExitCode::from(1)
+        }
+        Err(Failure::Io(err)) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,371 @@
+//! Markdown: parsed once into events and the visible text a reader sees, then
+//! rendered with highlights, mention links and margin notes spliced into the
+//! event stream (never by editing finished HTML).
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+
+/// A parsed Markdown text.
+#[derive(Debug, Clone, Default)]
+pub struct Doc {
+    events: Vec<Event<'static>>,
+    /// For each event carrying text (`Text`, `Code`): where it starts in `text`.
+    starts: Vec<Option<usize>>,
+    /// The text as a reader sees it: Markdown syntax removed, blocks separated
+    /// by a line break.
+    pub text: String,
+    /// Ranges of `text` where mentions are never linked: link text and code.
+    pub unlinkable: Vec<Range<usize>>,
+    /// Every link and image destination, with its byte range in the source.
+    pub links: Vec<(String, Range<usize>)>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
+}
+
+impl Doc {
+    /// Parses `source`. With `inline`, a text that is one paragraph is rendered
+    /// without the paragraph around it.
+    pub fn parse(source: &str, inline: bool) -> Doc {
+        let mut doc = Doc::default();
+        let mut link_depth = 0usize;
+        for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+            let event = match event {
+                // Raw HTML is shown as text, never passed through.
+                Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
+                Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
+                Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
+                other => other,
+            };
+            match &event {
+                Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                    doc.links.push((dest_url.to_string(), range.clone()));
+                    link_depth += 1;
+                }
+                Event::End(TagEnd::Link | TagEnd::Image) => link_depth = link_depth.saturating_sub(1),
+                Event::Start(tag) if is_block(tag) => doc.break_line(),
+                Event::End(tag) if is_block_end(tag) => doc.break_line(),
+                Event::SoftBreak | Event::HardBreak | Event::Rule => doc.text.push('\n'),
+                _ => {}
+            }
+            let start = match &event {
+                Event::Text(t) | Event::Code(t) => {
+                    let start = doc.text.len();
+                    doc.text.push_str(t);
+                    if link_depth > 0 || matches!(event, Event::Code(_)) {
+                        doc.unlinkable.push(start..doc.text.len());
+                    }
+                    Some(start)
+                }
+                _ => None,
+            };
+            doc.events.push(event.into_static());
+            doc.starts.push(start);
+        }
+        if inline {
+            doc.unwrap_single_paragraph();
+        }
+        doc
+    }
+
+    fn break_line(&mut self) {
+        if !self.text.is_empty() && !self.text.ends_with('\n') {
+            self.text.push('\n');
+        }
+    }
+
+    fn unwrap_single_paragraph(&mut self) {
+        let paragraphs = self
+            .events
+            .iter()
+            .filter(|e| matches!(e, Event::Start(Tag::Paragraph)))
+            .count();
+        let first = matches!(self.events.first(), Some(Event::Start(Tag::Paragraph)));
+        let last = matches!(self.events.last(), Some(Event::End(TagEnd::Paragraph)));
+        if paragraphs == 1 && first && last {
+            self.events.remove(0);
+            self.starts.remove(0);
+            self.events.pop();
+            self.starts.pop();
+        }
+    }
+
+    /// True when the text is empty.
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+}
+
+fn is_block(tag: &Tag) -> bool {
+    !matches!(
+        tag,
+        Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. } | Tag::Superscript | Tag::Subscript
+    )
+}
+
+fn is_block_end(tag: &TagEnd) -> bool {
+    !matches!(
+        tag,
+        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image | TagEnd::Superscript | TagEnd::Subscript
+    )
+}
+
+/// Something spliced around a range of a document's visible text.
+#[derive(Debug, Clone)]
+pub struct Mark {
+    /// The range of `Doc::text` it covers.
+    pub range: Range<usize>,
+    /// What it is.
+    pub kind: MarkKind,
+}
+
+/// The kinds of marks.
+#[derive(Debug, Clone)]
+pub enum MarkKind {
+    /// A quoted passage: `<mark>` elements carrying `data-quote="{anchor}"`,
+    /// the first also `id="{anchor}"`.
+    Highlight {
+        /// The anchor id, e.g. `q-progress-on-narcotics-1`.
+        anchor: String,
+        /// Extra classes, e.g. the claim's status.
+        class: String,
+        /// Where the highlight links to, e.g. the claim page.
+        title: String,
+    },
+    /// A mention of a glossary entry: a link to it.
+    Mention {
+        /// Where the link goes, relative to the page.
+        href: String,
+        /// The element id, `m-ENTRY-N`.
+        anchor: String,
+        /// The entry's name, for the link's title.
+        title: String,
+    },
+}
+
+/// A note placed after the top-level block in which a position of the text falls.
+#[derive(Debug, Clone)]
+pub struct Note {
+    /// The position in `Doc::text`.
+    pub at: usize,
+    /// The note's HTML.
+    pub html: String,
+}
+
+/// Renders `doc` to HTML with `marks` spliced in; `root` is the relative path
+/// from the page to the site's root (`""` or `"../"`), used for `@/` links.
+pub fn render(doc: &Doc, marks: &[Mark], notes: &[Note], root: &str) -> String {
+    let mut out = Vec::with_capacity(doc.events.len() + marks.len() * 4);
+    let mut opened: HashSet<&str> = HashSet::new();
+    let mut depth = 0usize;
+    let mut notes_left = notes.iter().peekable();
+    let mut position = 0usize;
+    for (event, start) in doc.events.iter().zip(&doc.starts) {
+        match (event, start) {
+            (Event::Text(text), Some(start)) => {
+                splice(&mut out, text, *start, marks, &mut opened, false);
+                position = start + text.len();
+            }
+            (Event::Code(text), Some(start)) => {
+                out.push(Event::Html("<code>".into()));
+                splice(&mut out, text, *start, marks, &mut opened, true);
+                out.push(Event::Html("</code>".into()));
+                position = start + text.len();
+            }
+            (Event::Start(Tag::Link { link_type, dest_url, title, id }), _) => {
+                out.push(Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url: resolve_link(dest_url, root),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            _ => out.push(event.clone()),
+        }
+        match event {
+            Event::Start(tag) if is_block(tag) => depth += 1,
+            Event::End(tag) if is_block_end(tag) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    while let Some(note) = notes_left.next_if(|n| n.at < position.max(1)) {
+                        out.push(Event::Html(note.html.clone().into()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for note in notes_left {
+        out.push(Event::Html(note.html.clone().into()));
+    }
+    let mut html = String::with_capacity(doc.text.len() * 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    html
+}
+
+/// Turns an `@/kind/id` link into a relative one; other links are kept.
+fn resolve_link(dest: &CowStr<'static>, root: &str) -> CowStr<'static> {
+    match dest.strip_prefix("@/") {
+        Some(path) => match path.strip_prefix("events/") {
+            Some(event) => format!("{root}timeline/index.html#event-{event}").into(),
+            None => format!("{root}{path}.html").into(),
+        },
+        None => dest.clone(),
+    }
+}
+
+/// Emits `text` (starting at `base` in the visible text) as pieces wrapped in
+/// the marks that cover them: highlights outside, a mention link inside.
+fn splice<'a>(
+    out: &mut Vec<Event<'static>>,
+    text: &str,
+    base: usize,
+    marks: &'a [Mark],
+    opened: &mut HashSet<&'a str>,
+    in_code: bool,
+) {
+    let end = base + text.len();
+    let touching: Vec<&Mark> = marks
+        .iter()
+        .filter(|m| m.range.start < end && m.range.end > base)
+        .filter(|m| !(in_code && matches!(m.kind, MarkKind::Mention { .. })))
+        .collect();
+    if touching.is_empty() {
+        push_text(out, text, in_code);
+        return;
+    }
+    let mut cuts: Vec<usize> = vec![base, end];
+    for m in &touching {
+        cuts.extend([m.range.start.clamp(base, end), m.range.end.clamp(base, end)]);
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut stack: Vec<&Mark> = Vec::new();
+    for pair in cuts.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let mut wanted: Vec<&Mark> = touching
+            .iter()
+            .copied()
+            .filter(|m| m.range.start <= a && m.range.end >= b)
+            .collect();
+        // Highlights nest outside mentions; earlier-starting highlights outside later ones.
+        wanted.sort_by_key(|m| (matches!(m.kind, MarkKind::Mention { .. }), m.range.start, std::cmp::Reverse(m.range.end)));
+        let keep = stack.iter().zip(&wanted).take_while(|(x, y)| std::ptr::eq(**x, **y)).count();
+        while stack.len() > keep {
+            close(out, stack.pop().expect("stack is longer than keep"));
+        }
+        for m in &wanted[keep..] {
+            open(out, m, opened);
+            stack.push(m);
+        }
+        push_text(out, &text[a - base..b - base], in_code);
+    }
+    while let Some(m) = stack.pop() {
+        close(out, m);
+    }
+}
+
+fn push_text(out: &mut Vec<Event<'static>>, text: &str, in_code: bool) {
+    if in_code {
+        out.push(Event::Html(escape(text).into()));
+    } else {
+        out.push(Event::Text(text.to_string().into()));
+    }
+}
+
+fn open<'a>(out: &mut Vec<Event<'static>>, mark: &'a Mark, opened: &mut HashSet<&'a str>) {
+    let html = match &mark.kind {
+        MarkKind::Highlight { anchor, class, title } => {
+            let id = if opened.insert(anchor) { format!(" id=\"{}\"", escape(anchor)) } else { String::new() };
+            format!(
+                "<mark class=\"{}\" data-quote=\"{}\"{id} title=\"{}\">",
+                escape(class),
+                escape(anchor),
+                escape(title)
+            )
+        }
+        MarkKind::Mention { href, anchor, title } => {
+            let id = if opened.insert(anchor) { format!(" id=\"{}\"", escape(anchor)) } else { String::new() };
+            format!("<a class=\"mention\" href=\"{}\"{id} title=\"{}\">", escape(href), escape(title))
+        }
+    };
+    out.push(Event::Html(html.into()));
+}
+
+fn close(out: &mut Vec<Event<'static>>, mark: &Mark) {
+    let html = match mark.kind {
+        MarkKind::Highlight { .. } => "</mark>",
+        MarkKind::Mention { .. } => "</a>",
+    };
+    out.push(Event::Html(html.into()));
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String cannot fail");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hl(range: Range<usize>, anchor: &str) -> Mark {
+        Mark {
+            range,
+            kind: MarkKind::Highlight { anchor: anchor.into(), class: "hl".into(), title: "t".into() },
+        }
+    }
+
+    #[test]
+    fn visible_text_drops_syntax_and_separates_blocks() {
+        let doc = Doc::parse("Some *very* [linked](https://x.org) text.\n\n- one\n- `two`\n", false);
+        assert_eq!(doc.text, "Some very linked text.\none\ntwo\n");
+        assert_eq!(doc.links, vec![("https://x.org".to_string(), 12..35)]);
+    }
+
+    #[test]
+    fn raw_html_is_shown_as_text() {
+        let doc = Doc::parse("Hi <b>there</b>\n\n<script>alert(1)</script>\n", false);
+        let html = render(&doc, &[], &[], "");
+        assert!(!html.contains("<b>") && !html.contains("<script>"), "{html}");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn a_highlight_across_emphasis_is_split_into_pieces_with_one_id() {
+        let doc = Doc::parse("We *worked on it*, and more.", false);
+        let start = doc.text.find("worked").unwrap();
+        let end = doc.text.find(", and").unwrap() + 5;
+        let html = render(&doc, &[hl(start..end, "q-a-1")], &[], "");
+        assert_eq!(
+            html,
+            "<p>We <em><mark class=\"hl\" data-quote=\"q-a-1\" id=\"q-a-1\" title=\"t\">worked on it</mark></em><mark class=\"hl\" data-quote=\"q-a-1\" title=\"t\">, and</mark> more.</p>\n"
+        );
+    }
+
+    #[test]
+    fn overlapping_highlights_nest() {
+        let doc = Doc::parse("abcdef", true);
+        let html = render(&doc, &[hl(0..4, "q-a-1"), hl(2..6, "q-b-1")], &[], "");
+        assert_eq!(html.matches("<mark").count(), 3, "{html}");
+        assert!(html.starts_with("<mark class=\"hl\" data-quote=\"q-a-1\" id=\"q-a-1\" title=\"t\">ab<mark class=\"hl\" data-quote=\"q-b-1\" id=\"q-b-1\""));
+    }
+
+    #[test]
+    fn internal_links_become_relative() {
+        let doc = Doc::parse("See [the claim](@/claims/x).", true);
+        assert_eq!(render(&doc, &[], &[], "../"), "See <a href=\"../claims/x.html\">the claim</a>.");
+    }
+
+    #[test]
+    fn notes_follow_the_block_they_belong_to() {
+        let doc = Doc::parse("One.\n\nTwo.", false);
+        let note = Note { at: doc.text.find("One").unwrap(), html: "<aside>n</aside>".into() };
+        assert_eq!(render(&doc, &[], &[note], ""), "<p>One.</p>\n<aside>n</aside>\n<p>Two.</p>\n");
+    }
+}

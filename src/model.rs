@@ -1,0 +1,257 @@
+//! The model: a briefing after every id and reference has been checked.
+//! References are indices into the model's lists.
+
+use std::path::PathBuf;
+
+use crate::date::Date;
+use crate::diagnostic::Span;
+use crate::markdown::Doc;
+
+/// A place in a user's file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Loc {
+    /// Relative to the briefing's root.
+    pub file: PathBuf,
+    /// Where in the file.
+    pub span: Span,
+}
+
+/// A Markdown text written in a YAML field or front matter.
+#[derive(Debug, Clone)]
+pub struct Text {
+    /// The Markdown source.
+    pub source: String,
+    /// Where it was written.
+    pub loc: Loc,
+    /// The parsed text.
+    pub doc: Doc,
+}
+
+/// The whole briefing.
+#[derive(Debug, Default)]
+pub struct Model {
+    /// What `briefing.yaml` says of the briefing itself.
+    pub meta: Meta,
+    /// Topics in the order written.
+    pub topics: Vec<Topic>,
+    /// Articles in id order.
+    pub articles: Vec<Article>,
+    /// Actors and terms, in name order.
+    pub entries: Vec<Entry>,
+    /// Claims in the order written (files in name order).
+    pub claims: Vec<Claim>,
+    /// Events in date order.
+    pub events: Vec<Event>,
+}
+
+/// `briefing.yaml` without its topics.
+#[derive(Debug, Default)]
+pub struct Meta {
+    pub title: String,
+    pub summary: Option<Text>,
+    pub date: Option<Date>,
+    pub language: String,
+    pub base_url: Option<String>,
+    pub authors: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct Topic {
+    pub id: String,
+    pub title: String,
+    pub summary: Option<Text>,
+    pub loc: Loc,
+}
+
+/// One source article.
+#[derive(Debug)]
+pub struct Article {
+    pub id: String,
+    pub file: PathBuf,
+    pub title: String,
+    pub title_supplied: bool,
+    pub outlet: String,
+    pub author: Option<String>,
+    pub published: Option<Date>,
+    pub url: Option<String>,
+    pub section: Option<String>,
+    pub language: Option<String>,
+    pub note: Option<Text>,
+    /// The Markdown body, exactly as in the file.
+    pub body: String,
+    /// The line of the file on which the body starts.
+    pub body_line: usize,
+    /// The parsed body.
+    pub doc: Doc,
+}
+
+impl Article {
+    /// The title as shown: in square brackets when the annotator supplied it.
+    pub fn display_title(&self) -> String {
+        if self.title_supplied { format!("[{}]", self.title) } else { self.title.clone() }
+    }
+}
+
+/// What kind of glossary entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    Actor(ActorKind),
+    Term,
+}
+
+/// The kinds of actors FORMAT.md names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActorKind {
+    Person,
+    Organization,
+    Government,
+    Country,
+    Place,
+    Media,
+    Group,
+}
+
+impl ActorKind {
+    /// Every kind, with its name in YAML.
+    pub const ALL: [(&'static str, ActorKind); 7] = [
+        ("person", ActorKind::Person),
+        ("organization", ActorKind::Organization),
+        ("government", ActorKind::Government),
+        ("country", ActorKind::Country),
+        ("place", ActorKind::Place),
+        ("media", ActorKind::Media),
+        ("group", ActorKind::Group),
+    ];
+
+    /// The name as written in YAML.
+    pub fn name(self) -> &'static str {
+        Self::ALL.iter().find(|(_, k)| *k == self).map_or("", |(n, _)| n)
+    }
+}
+
+/// An actor or a term: one entry of the glossary.
+#[derive(Debug)]
+pub struct Entry {
+    pub id: String,
+    /// An actor's `name` or a term's `term`.
+    pub name: String,
+    pub kind: EntryKind,
+    pub role: Option<String>,
+    /// The name and every alias: what mentions are found by.
+    pub aliases: Vec<String>,
+    pub member_of: Vec<usize>,
+    /// An actor's summary or a term's definition.
+    pub summary: Option<Text>,
+    pub links: Vec<(String, String)>,
+    pub link_mentions: bool,
+    pub loc: Loc,
+}
+
+impl Entry {
+    /// The folder of the entry's page: `actors` or `terms`.
+    pub fn section(&self) -> &'static str {
+        match self.kind {
+            EntryKind::Actor(_) => "actors",
+            EntryKind::Term => "terms",
+        }
+    }
+}
+
+/// A claim's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Reported,
+    Confirmed,
+    Disputed,
+    Unverified,
+    False,
+}
+
+impl Status {
+    /// Every status, with its name in YAML.
+    pub const ALL: [(&'static str, Status); 5] = [
+        ("reported", Status::Reported),
+        ("confirmed", Status::Confirmed),
+        ("disputed", Status::Disputed),
+        ("unverified", Status::Unverified),
+        ("false", Status::False),
+    ];
+
+    /// The name as written in YAML.
+    pub fn name(self) -> &'static str {
+        Self::ALL.iter().find(|(_, s)| *s == self).map_or("", |(n, _)| n)
+    }
+}
+
+/// How one claim relates to another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Relation {
+    Supports,
+    Contradicts,
+    Context,
+}
+
+impl Relation {
+    /// Every relation, with its name in YAML.
+    pub const ALL: [(&'static str, Relation); 3] =
+        [("supports", Relation::Supports), ("contradicts", Relation::Contradicts), ("context", Relation::Context)];
+
+    /// How the relation reads from the claim that states it: "supports".
+    pub fn forward(self) -> &'static str {
+        match self {
+            Relation::Supports => "supports",
+            Relation::Contradicts => "contradicts",
+            Relation::Context => "gives context to",
+        }
+    }
+
+    /// How the relation reads from the other end: "is supported by".
+    pub fn backward(self) -> &'static str {
+        match self {
+            Relation::Supports => "is supported by",
+            Relation::Contradicts => "is contradicted by",
+            Relation::Context => "is given context by",
+        }
+    }
+}
+
+/// A source of a claim or event: a quote pinned to an article.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub article: usize,
+    pub quote: String,
+    pub occurrence: Option<usize>,
+    pub prefix: Option<String>,
+    pub suffix: Option<String>,
+    pub note: Option<Text>,
+    /// Where `quote:` was written.
+    pub loc: Loc,
+}
+
+#[derive(Debug)]
+pub struct Claim {
+    pub id: String,
+    pub text: Text,
+    pub by: Option<usize>,
+    pub about: Vec<usize>,
+    pub topic: Option<usize>,
+    pub date: Option<Date>,
+    pub status: Status,
+    pub note: Option<Text>,
+    pub sources: Vec<Source>,
+    /// Relations this claim states.
+    pub related: Vec<(usize, Relation)>,
+    pub loc: Loc,
+}
+
+#[derive(Debug)]
+pub struct Event {
+    pub id: String,
+    pub date: Date,
+    pub title: Text,
+    pub description: Option<Text>,
+    pub actors: Vec<usize>,
+    pub claims: Vec<usize>,
+    pub sources: Vec<Source>,
+    pub loc: Loc,
+}

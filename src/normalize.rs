@@ -1,0 +1,175 @@
+//! Quote normalisation (FORMAT.md, "Quotes"), with a map back to the original text.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::canonical_combining_class;
+
+/// A text normalised for quote matching, remembering for every byte where it
+/// came from in the original.
+#[derive(Debug, Clone, Default)]
+pub struct Normalized {
+    /// The normalised text.
+    pub text: String,
+    /// For each byte of `text`: the byte range of the original it came from.
+    origin: Vec<(u32, u32)>,
+}
+
+impl Normalized {
+    /// Normalises `original`, keeping the map back to it.
+    pub fn new(original: &str) -> Normalized {
+        let mut out = Normalized {
+            text: String::with_capacity(original.len()),
+            origin: Vec::with_capacity(original.len()),
+        };
+        let mut pending_space: Option<(u32, u32)> = None;
+        for (start, end) in clusters(original) {
+            let cluster = &original[start..end];
+            let range = (start as u32, end as u32);
+            if cluster.chars().all(char::is_whitespace) {
+                if pending_space.is_none() && !out.text.is_empty() {
+                    pending_space = Some(range);
+                }
+                continue;
+            }
+            if let Some(space) = pending_space.take() {
+                out.push(' ', space);
+            }
+            for c in cluster.nfc() {
+                match fold(c) {
+                    Folded::One(f) => out.push(f, range),
+                    Folded::Ellipsis => "...".chars().for_each(|f| out.push(f, range)),
+                }
+            }
+        }
+        out
+    }
+
+    fn push(&mut self, c: char, range: (u32, u32)) {
+        self.text.push(c);
+        for _ in 0..c.len_utf8() {
+            self.origin.push(range);
+        }
+    }
+
+    /// The range of the original text that the normalised range `start..end` covers.
+    pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
+        debug_assert!(start < end && end <= self.origin.len());
+        (self.origin[start].0 as usize, self.origin[end - 1].1 as usize)
+    }
+
+    /// Every start of `needle` in the text, overlapping ones included.
+    pub fn find_all(&self, needle: &str) -> Vec<usize> {
+        let mut found = Vec::new();
+        if needle.is_empty() {
+            return found;
+        }
+        let mut from = 0;
+        while let Some(i) = self.text[from..].find(needle) {
+            found.push(from + i);
+            from += i + self.text[from + i..].chars().next().map_or(1, char::len_utf8);
+        }
+        found
+    }
+}
+
+/// Normalises a quote, prefix or suffix written in an annotation.
+pub fn normalize(text: &str) -> String {
+    Normalized::new(text).text
+}
+
+enum Folded {
+    One(char),
+    Ellipsis,
+}
+
+fn fold(c: char) -> Folded {
+    Folded::One(match c {
+        '\u{2019}' | '\u{2018}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\'' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '"' => '"',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' | '-' => '-',
+        '\u{2026}' => return Folded::Ellipsis,
+        other => other,
+    })
+}
+
+/// Splits `text` into byte ranges of a starter followed by its combining
+/// marks, the unit NFC composes within.
+fn clusters(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, first) = chars.next()?;
+        let mut end = start + first.len_utf8();
+        while let Some(&(i, c)) = chars.peek() {
+            if canonical_combining_class(c) == 0 {
+                break;
+            }
+            end = i + c.len_utf8();
+            chars.next();
+        }
+        Some((start, end))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn folds_quotes_dashes_ellipses_and_space() {
+        assert_eq!(
+            normalize("  “Gustavo – A great honor…” he\u{a0}said,\n\n it’s  true "),
+            "\"Gustavo - A great honor...\" he said, it's true"
+        );
+    }
+
+    #[test]
+    fn composes_to_nfc() {
+        assert_eq!(normalize("Bogota\u{301}"), "Bogotá");
+        assert_eq!(normalize("Bogotá"), "Bogotá");
+    }
+
+    #[test]
+    fn maps_back_to_the_original() {
+        let original = "He said:\n\n“Yeah, we did,”  Trump said.";
+        let n = Normalized::new(original);
+        let start = n.text.find("\"Yeah").unwrap();
+        let end = start + "\"Yeah, we did,\"".len();
+        let (a, b) = n.original_range(start, end);
+        assert_eq!(&original[a..b], "“Yeah, we did,”");
+    }
+
+    #[test]
+    fn finds_overlapping_occurrences() {
+        let n = Normalized::new("aaa");
+        assert_eq!(n.find_all("aa"), vec![0, 1]);
+    }
+
+    proptest! {
+        #[test]
+        fn normalising_is_idempotent(s in "\\PC{0,40}") {
+            let once = normalize(&s);
+            prop_assert_eq!(normalize(&once), once.clone());
+        }
+
+        #[test]
+        fn every_normalised_range_maps_to_text_that_normalises_back(s in "([a-c]\u{301}?|[’“” \n…–]){1,30}") {
+            let n = Normalized::new(&s);
+            for start in 0..n.text.len() {
+                for end in start + 1..=n.text.len() {
+                    if !n.text.is_char_boundary(start) || !n.text.is_char_boundary(end) {
+                        continue;
+                    }
+                    let piece = &n.text[start..end];
+                    // A piece that splits a letter from its accent cannot map back exactly.
+                    let splits_cluster = n.text[end..].chars().next().is_some_and(|c| canonical_combining_class(c) != 0)
+                        || piece.chars().next().is_some_and(|c| canonical_combining_class(c) != 0);
+                    if splits_cluster || piece.starts_with(' ') || piece.ends_with(' ') || piece.contains('.') {
+                        continue;
+                    }
+                    let (a, b) = n.original_range(start, end);
+                    prop_assert_eq!(normalize(&s[a..b]), piece);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! The whole build: each stage in turn, stopping where errors make the next
+//! stage meaningless.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::diagnostic::{self, Diagnostic, Sources};
+use crate::mentions::Matcher;
+use crate::{anchor, load, render, resolve, write};
+
+/// What to build and how.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The briefing's folder.
+    pub root: PathBuf,
+    /// Where the site goes; `root/public` by default.
+    pub output: Option<PathBuf>,
+    /// Treat warnings as errors.
+    pub deny_warnings: bool,
+    /// Write the site (`build`), or only check (`check`).
+    pub write: bool,
+}
+
+/// A build that succeeded.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The warnings, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The files read, for showing diagnostics.
+    pub sources: Sources,
+    /// How many HTML pages were rendered.
+    pub pages: usize,
+    /// How many files were written (pages and assets).
+    pub files: usize,
+    /// Counts of what the briefing holds: articles, claims, glossary entries, events.
+    pub counts: [usize; 4],
+    /// Where the site was written, if it was.
+    pub output: Option<PathBuf>,
+    /// How long it took.
+    pub elapsed: Duration,
+}
+
+/// A build that did not.
+#[derive(Debug)]
+pub enum Failure {
+    /// The content has errors (or warnings, with `deny_warnings`).
+    Content {
+        /// Every diagnostic, sorted.
+        diagnostics: Vec<Diagnostic>,
+        /// The files read, for showing diagnostics.
+        sources: Sources,
+    },
+    /// Reading or writing failed for a reason outside the content.
+    Io(anyhow::Error),
+}
+
+/// Builds the briefing at `options.root`.
+pub fn build(options: &BuildOptions) -> Result<Outcome, Failure> {
+    let started = Instant::now();
+    let root = &options.root;
+    let output = options.output.clone().unwrap_or_else(|| root.join("public"));
+    if options.write {
+        write::check_output(root, &output).map_err(Failure::Io)?;
+    }
+    let (loaded, mut diags) = load::load(root);
+    let stop = |mut diagnostics: Vec<Diagnostic>, sources: Sources| {
+        diagnostic::sort(&mut diagnostics);
+        Failure::Content { diagnostics, sources }
+    };
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(stop(diags, loaded.sources));
+    }
+    let (model, resolve_diags) = resolve::resolve(&loaded);
+    diags.extend(resolve_diags);
+    let Some(model) = model else {
+        return Err(stop(diags, loaded.sources));
+    };
+    let matcher = Matcher::new(&model.entries);
+    let (anchors, anchor_diags) = anchor::anchor(&model, &matcher);
+    diags.extend(anchor_diags);
+    let theme = render::theme::load(root);
+    let mut sources = loaded.sources;
+    let theme = match theme {
+        Ok(theme) => Some(theme),
+        Err(theme_diags) => {
+            diags.extend(theme_diags);
+            None
+        }
+    };
+    if let Some(theme) = &theme {
+        for (file, text) in &theme.overrides {
+            sources.insert(file.clone(), text.clone());
+        }
+    }
+    let failed = diags.iter().any(|d| d.is_error() || options.deny_warnings);
+    let (Some(theme), false) = (theme, failed) else {
+        return Err(stop(diags, sources));
+    };
+    let files = render::render(&model, &anchors, &matcher, &theme).map_err(|errs| {
+        let mut all = diags.clone();
+        all.extend(errs);
+        stop(all, Sources::default())
+    })?;
+    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    if options.write {
+        write::write_site(&output, &files).map_err(Failure::Io)?;
+    }
+    diagnostic::sort(&mut diags);
+    Ok(Outcome {
+        diagnostics: diags,
+        sources,
+        pages,
+        files: files.len(),
+        counts: [model.articles.len(), model.claims.len(), model.entries.len(), model.events.len()],
+        output: options.write.then_some(output),
+        elapsed: started.elapsed(),
+    })
+}

@@ -1,0 +1,445 @@
+//! The pages of SITE.md: for each, the data its template shows, all computed
+//! here (counts, backlinks, groupings, sort orders).
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::text::{MentionRecord, PageText, Shared, plain, sentence};
+use crate::anchor::{claim_anchor, event_anchor};
+use crate::date::Date;
+use crate::model::{Article, Claim, EntryKind, Model, Source};
+
+/// A page before its template runs.
+pub struct PageData {
+    /// Its path from the site's root, e.g. `claims/x.html`.
+    pub path: String,
+    /// The template that renders it.
+    pub template: &'static str,
+    /// What the template shows.
+    pub data: Value,
+    /// The mentions in the texts at home on this page.
+    pub records: Vec<MentionRecord>,
+}
+
+#[derive(Serialize, Clone)]
+struct Link {
+    href: String,
+    label: String,
+}
+
+#[derive(Serialize)]
+struct DateView {
+    text: String,
+    machine: String,
+}
+
+fn date_view(d: &Option<Date>) -> Option<DateView> {
+    d.as_ref().map(|d| DateView { text: d.display(), machine: d.machine() })
+}
+
+#[derive(Serialize)]
+struct ClaimCard {
+    id: String,
+    href: String,
+    text: String,
+    status: &'static str,
+    by: Option<Link>,
+    about: Vec<Link>,
+    topic: Option<String>,
+    sources: usize,
+    outlets: Vec<Link>,
+}
+
+fn entry_link(model: &Model, i: usize, root: &str) -> Link {
+    let e = &model.entries[i];
+    Link { href: format!("{root}{}/{}.html", e.section(), e.id), label: e.name.clone() }
+}
+
+fn claim_link(model: &Model, i: usize, root: &str) -> Link {
+    let c = &model.claims[i];
+    Link { href: format!("{root}claims/{}.html", c.id), label: plain(&c.text.doc.text) }
+}
+
+fn article_link(a: &Article, root: &str) -> Link {
+    Link { href: format!("{root}articles/{}.html", a.id), label: a.display_title() }
+}
+
+/// The distinct articles a claim's sources cite, in the order first cited.
+fn cited_articles(claim: &Claim) -> Vec<usize> {
+    let mut seen = Vec::new();
+    for s in &claim.sources {
+        if !seen.contains(&s.article) {
+            seen.push(s.article);
+        }
+    }
+    seen
+}
+
+fn claim_card(pt: &mut PageText, model: &Model, i: usize) -> ClaimCard {
+    let c = &model.claims[i];
+    let root = pt.root;
+    let articles = cited_articles(c);
+    ClaimCard {
+        id: c.id.clone(),
+        href: format!("{root}claims/{}.html", c.id),
+        text: pt.text(&c.text),
+        status: c.status.name(),
+        by: c.by.map(|b| entry_link(model, b, root)),
+        about: c.about.iter().map(|&a| entry_link(model, a, root)).collect(),
+        topic: c.topic.map(|t| model.topics[t].id.clone()),
+        sources: articles.len(),
+        outlets: articles
+            .iter()
+            .map(|&a| Link { href: format!("{root}articles/{}.html", model.articles[a].id), label: model.articles[a].outlet.clone() })
+            .collect(),
+    }
+}
+
+/// Claims grouped by topic, in the topics' order; claims without a topic
+/// last. With `home`, the topics' summaries are at home on this page.
+fn claim_groups(pt: &mut PageText, model: &Model, home: bool) -> Vec<Value> {
+    let mut groups = Vec::new();
+    for (t, topic) in model.topics.iter().enumerate() {
+        let claims: Vec<ClaimCard> = (0..model.claims.len()).filter(|&c| model.claims[c].topic == Some(t)).map(|c| claim_card(pt, model, c)).collect();
+        if !claims.is_empty() {
+            let summary = match &topic.summary {
+                Some(s) if home => Some(pt.home(s, None)),
+                Some(s) => Some(pt.text(s)),
+                None => None,
+            };
+            groups.push(json!({"id": topic.id, "title": topic.title, "summary": summary, "claims": claims}));
+        }
+    }
+    let rest: Vec<ClaimCard> = (0..model.claims.len()).filter(|&c| model.claims[c].topic.is_none()).map(|c| claim_card(pt, model, c)).collect();
+    if !rest.is_empty() {
+        groups.push(json!({"id": "other", "title": "Other claims", "summary": null, "claims": rest}));
+    }
+    groups
+}
+
+#[derive(Serialize)]
+struct ArticleCard {
+    href: String,
+    title: String,
+    outlet: String,
+    author: Option<String>,
+    date: Option<DateView>,
+    claims: usize,
+    only_here: Vec<Link>,
+}
+
+fn article_cards(model: &Model, root: &str) -> Vec<ArticleCard> {
+    model
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(a, article)| {
+            let citing: Vec<usize> = (0..model.claims.len()).filter(|&c| model.claims[c].sources.iter().any(|s| s.article == a)).collect();
+            let only_here = citing.iter().filter(|&&c| cited_articles(&model.claims[c]).len() == 1).map(|&c| claim_link(model, c, root)).collect();
+            ArticleCard {
+                href: format!("{root}articles/{}.html", article.id),
+                title: article.display_title(),
+                outlet: article.outlet.clone(),
+                author: article.author.clone(),
+                date: date_view(&article.published),
+                claims: citing.len(),
+                only_here,
+            }
+        })
+        .collect()
+}
+
+fn finish(path: &str, template: &'static str, pt: PageText, data: Value) -> PageData {
+    PageData { path: path.to_string(), template, data, records: pt.records }
+}
+
+/// `index.html`.
+pub fn index(shared: &Shared) -> PageData {
+    let model = shared.model;
+    let mut pt = PageText::new(shared, "index.html", "Briefing");
+    let summary = pt.home_opt(&model.meta.summary, None);
+    let groups = claim_groups(&mut pt, model, true);
+    let actors: Vec<Value> = model
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| matches!(e.kind, EntryKind::Actor(_)))
+        .map(|(i, e)| json!({"link": entry_link(model, i, ""), "role": e.role}))
+        .collect();
+    let latest: Vec<Value> = model.events.iter().rev().take(5).map(|e| {
+        json!({"href": format!("timeline/index.html#event-{}", e.id), "date": date_view(&Some(e.date.clone())), "title": pt.text(&e.title)})
+    }).collect();
+    let data = json!({
+        "title": model.meta.title,
+        "summary": summary,
+        "date": date_view(&model.meta.date),
+        "authors": model.meta.authors,
+        "groups": groups,
+        "claim_count": model.claims.len(),
+        "articles": article_cards(model, ""),
+        "actors": actors,
+        "latest_events": latest,
+    });
+    finish("index.html", "index.html", pt, data)
+}
+
+/// `articles/ID.html`.
+pub fn article(shared: &Shared, a: usize) -> PageData {
+    let model = shared.model;
+    let article = &model.articles[a];
+    let path = format!("articles/{}.html", article.id);
+    let mut pt = PageText::new(shared, &path, &format!("Article: {}", article.display_title()));
+    let note = pt.home_opt(&article.note, None);
+    let body = pt.article(a);
+    let claims: Vec<Link> = (0..model.claims.len()).filter(|&c| model.claims[c].sources.iter().any(|s| s.article == a)).map(|c| claim_link(model, c, "../")).collect();
+    let data = json!({
+        "id": article.id,
+        "title": article.display_title(),
+        "title_supplied": article.title_supplied,
+        "outlet": article.outlet,
+        "author": article.author,
+        "date": date_view(&article.published),
+        "url": article.url,
+        "section": article.section,
+        "language": article.language,
+        "note": note,
+        "body": body,
+        "claims": claims,
+    });
+    finish(&path, "article.html", pt, data)
+}
+
+/// `articles/index.html`.
+pub fn articles_index(shared: &Shared) -> PageData {
+    let pt = PageText::new(shared, "articles/index.html", "Sources");
+    let data = json!({"articles": article_cards(shared.model, "../")});
+    finish("articles/index.html", "articles.html", pt, data)
+}
+
+/// `claims/index.html`.
+pub fn claims_index(shared: &Shared) -> PageData {
+    let model = shared.model;
+    let mut pt = PageText::new(shared, "claims/index.html", "Claims");
+    let groups = claim_groups(&mut pt, model, false);
+    let data = json!({"groups": groups, "claim_count": model.claims.len()});
+    finish("claims/index.html", "claims.html", pt, data)
+}
+
+#[derive(Serialize)]
+struct SourceView {
+    href: String,
+    outlet: String,
+    article: Link,
+    date: Option<DateView>,
+    before: String,
+    quote: String,
+    after: String,
+    note: String,
+    url: Option<String>,
+}
+
+fn source_views(pt: &mut PageText, model: &Model, sources: &[Source], found: &[Option<std::ops::Range<usize>>], anchor: impl Fn(usize) -> String) -> Vec<SourceView> {
+    let root = pt.root;
+    sources
+        .iter()
+        .zip(found)
+        .enumerate()
+        .map(|(i, (s, range))| {
+            let article = &model.articles[s.article];
+            let text = &article.doc.text;
+            let (before, quote, after) = match range {
+                Some(r) => {
+                    let (b, a) = sentence(text, r.start, r.end);
+                    (b, plain(&text[r.clone()]), a)
+                }
+                None => (String::new(), s.quote.clone(), String::new()),
+            };
+            SourceView {
+                href: format!("{root}articles/{}.html#{}", article.id, anchor(i + 1)),
+                outlet: article.outlet.clone(),
+                article: article_link(article, root),
+                date: date_view(&article.published),
+                before,
+                quote,
+                after,
+                note: pt.home_opt(&s.note, None),
+                url: article.url.clone(),
+            }
+        })
+        .collect()
+}
+
+/// `claims/ID.html`.
+pub fn claim(shared: &Shared, c: usize) -> PageData {
+    let model = shared.model;
+    let claim = &model.claims[c];
+    let path = format!("claims/{}.html", claim.id);
+    let mut pt = PageText::new(shared, &path, &format!("Claim: {}", plain(&claim.text.doc.text)));
+    let text = pt.home(&claim.text, None);
+    let note = pt.home_opt(&claim.note, None);
+    let sources = source_views(&mut pt, model, &claim.sources, &shared.anchors.claim_quotes[c], |n| claim_anchor(&claim.id, n));
+    let mut related: Vec<Value> = claim
+        .related
+        .iter()
+        .map(|&(j, rel)| json!({"relation": rel.forward(), "kind": format!("{rel:?}").to_lowercase(), "claim": claim_link(model, j, "../"), "status": model.claims[j].status.name()}))
+        .collect();
+    for (j, other) in model.claims.iter().enumerate() {
+        for &(target, rel) in &other.related {
+            if target == c {
+                related.push(json!({"relation": rel.backward(), "kind": format!("{rel:?}").to_lowercase(), "claim": claim_link(model, j, "../"), "status": other.status.name()}));
+            }
+        }
+    }
+    let events: Vec<Value> = model
+        .events
+        .iter()
+        .filter(|e| e.claims.contains(&c))
+        .map(|e| json!({"href": format!("../timeline/index.html#event-{}", e.id), "label": plain(&e.title.doc.text), "date": date_view(&Some(e.date.clone()))}))
+        .collect();
+    let data = json!({
+        "id": claim.id,
+        "text": text,
+        "plain_text": plain(&claim.text.doc.text),
+        "status": claim.status.name(),
+        "by": claim.by.map(|b| entry_link(model, b, "../")),
+        "about": claim.about.iter().map(|&a| entry_link(model, a, "../")).collect::<Vec<_>>(),
+        "topic": claim.topic.map(|t| json!({"title": model.topics[t].title, "href": format!("index.html#topic-{}", model.topics[t].id)})),
+        "date": date_view(&claim.date),
+        "note": note,
+        "sources": sources,
+        "related": related,
+        "events": events,
+    });
+    finish(&path, "claim.html", pt, data)
+}
+
+/// `actors/index.html`: actors and terms A–Z.
+pub fn glossary_index(shared: &Shared) -> PageData {
+    let model = shared.model;
+    let pt = PageText::new(shared, "actors/index.html", "Glossary");
+    let mut letters: Vec<Value> = Vec::new();
+    let mut current: Option<String> = None;
+    let mut entries: Vec<Value> = Vec::new();
+    for (i, e) in model.entries.iter().enumerate() {
+        let letter = e.name.chars().next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+        if current.as_ref().is_some_and(|l| *l != letter) {
+            letters.push(json!({"letter": current, "entries": std::mem::take(&mut entries)}));
+        }
+        current = Some(letter);
+        entries.push(json!({"link": entry_link(model, i, "../"), "kind": kind_label(e.kind), "role": e.role}));
+    }
+    if current.is_some() {
+        letters.push(json!({"letter": current, "entries": entries}));
+    }
+    finish("actors/index.html", "glossary.html", pt, json!({"letters": letters}))
+}
+
+fn kind_label(kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::Actor(k) => k.name(),
+        EntryKind::Term => "term",
+    }
+}
+
+/// `actors/ID.html` or `terms/ID.html`; `mentions` are the entry's mentions
+/// across the site.
+pub fn entry(shared: &Shared, i: usize, mentions: Vec<MentionRecord>) -> PageData {
+    let model = shared.model;
+    let e = &model.entries[i];
+    let path = format!("{}/{}.html", e.section(), e.id);
+    let mut pt = PageText::new(shared, &path, &e.name);
+    let summary = pt.home_opt(&e.summary, Some(i));
+    let cards = |pt: &mut PageText, f: &dyn Fn(&Claim) -> bool| -> Vec<ClaimCard> {
+        (0..model.claims.len()).filter(|&c| f(&model.claims[c])).map(|c| claim_card(pt, model, c)).collect()
+    };
+    let by = cards(&mut pt, &|c| c.by == Some(i));
+    let about = cards(&mut pt, &|c| c.about.contains(&i));
+    let events: Vec<Value> = model
+        .events
+        .iter()
+        .filter(|ev| ev.actors.contains(&i))
+        .map(|ev| json!({"href": format!("../timeline/index.html#event-{}", ev.id), "label": plain(&ev.title.doc.text), "date": date_view(&Some(ev.date.clone()))}))
+        .collect();
+    let members: Vec<Link> = model.entries.iter().enumerate().filter(|(_, m)| m.member_of.contains(&i)).map(|(j, _)| entry_link(model, j, "../")).collect();
+    let mentions: Vec<Value> = mentions
+        .into_iter()
+        .map(|m| json!({"href": format!("../{}", m.href), "page": m.page, "before": m.before, "text": m.text, "after": m.after}))
+        .collect();
+    let data = json!({
+        "id": e.id,
+        "name": e.name,
+        "kind": kind_label(e.kind),
+        "is_term": e.kind == EntryKind::Term,
+        "role": e.role,
+        "aliases": e.aliases.iter().skip(1).collect::<Vec<_>>(),
+        "summary": summary,
+        "member_of": e.member_of.iter().map(|&m| entry_link(model, m, "../")).collect::<Vec<_>>(),
+        "members": members,
+        "links": e.links.iter().map(|(t, u)| json!({"title": t, "url": u})).collect::<Vec<_>>(),
+        "claims_by": by,
+        "claims_about": about,
+        "events": events,
+        "mentions": mentions,
+    });
+    finish(&path, "entry.html", pt, data)
+}
+
+/// `timeline/index.html`.
+pub fn timeline(shared: &Shared) -> PageData {
+    let model = shared.model;
+    let mut pt = PageText::new(shared, "timeline/index.html", "Timeline");
+    let mut events = Vec::new();
+    for (i, e) in model.events.iter().enumerate() {
+        let title = pt.home(&e.title, None);
+        let description = pt.home_opt(&e.description, None);
+        let sources = source_views(&mut pt, model, &e.sources, &shared.anchors.event_quotes[i], |n| event_anchor(&e.id, n));
+        events.push(json!({
+            "id": e.id,
+            "date": date_view(&Some(e.date.clone())),
+            "title": title,
+            "description": description,
+            "actors": e.actors.iter().map(|&a| entry_link(model, a, "../")).collect::<Vec<_>>(),
+            "claims": e.claims.iter().map(|&c| claim_link(model, c, "../")).collect::<Vec<_>>(),
+            "sources": sources,
+        }));
+    }
+    finish("timeline/index.html", "timeline.html", pt, json!({"events": events}))
+}
+
+/// `coverage/index.html`: which source reports which claim.
+pub fn coverage(shared: &Shared) -> PageData {
+    let model = shared.model;
+    let mut pt = PageText::new(shared, "coverage/index.html", "Coverage");
+    let mut rows = Vec::new();
+    let mut only: Vec<Vec<Link>> = vec![Vec::new(); model.articles.len()];
+    let mut shared_count = 0;
+    for (c, claim) in model.claims.iter().enumerate() {
+        let articles = cited_articles(claim);
+        let cells: Vec<Value> = (0..model.articles.len())
+            .map(|a| {
+                let n = claim.sources.iter().position(|s| s.article == a);
+                json!({"reported": n.is_some(), "href": n.map(|n| format!("../articles/{}.html#{}", model.articles[a].id, claim_anchor(&claim.id, n + 1))), "outlet": model.articles[a].outlet})
+            })
+            .collect();
+        if articles.len() == 1 {
+            only[articles[0]].push(claim_link(model, c, "../"));
+        } else {
+            shared_count += 1;
+        }
+        rows.push(json!({"claim": claim_link(model, c, "../"), "text": pt.text(&claim.text), "status": claim.status.name(), "cells": cells, "count": articles.len()}));
+    }
+    let columns: Vec<Value> = model
+        .articles
+        .iter()
+        .zip(&only)
+        .map(|(a, only)| json!({"link": article_link(a, "../"), "outlet": a.outlet, "date": date_view(&a.published), "only": only}))
+        .collect();
+    let data = json!({"columns": columns, "rows": rows, "shared_count": shared_count, "claim_count": model.claims.len()});
+    finish("coverage/index.html", "coverage.html", pt, data)
+}
+
+/// `404.html`.
+pub fn not_found(shared: &Shared) -> PageData {
+    let pt = PageText::new(shared, "404.html", "Not found");
+    finish("404.html", "404.html", pt, json!({}))
+}

@@ -1,0 +1,100 @@
+//! The theme: the built-in templates and stylesheet, compiled into the binary,
+//! overridden file by file by a briefing's own `templates/`.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use tera::Tera;
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Diagnostic, Span};
+
+include!(concat!(env!("OUT_DIR"), "/theme.rs"));
+
+/// The templates, ready to render, and the static files beside them.
+pub struct Theme {
+    /// Every `.html` template.
+    pub tera: Tera,
+    /// The other files (stylesheet, scripts), by name, with the name they are
+    /// published under: `style.css` → `style.1a2b3c4d.css`.
+    pub assets: Vec<Asset>,
+    /// The texts of the briefing's own template files, for diagnostics.
+    pub overrides: Vec<(PathBuf, String)>,
+}
+
+/// A static file of the theme.
+pub struct Asset {
+    /// Its name in `templates/`, e.g. `style.css`.
+    pub name: String,
+    /// Its name in the site, with a content hash.
+    pub published: String,
+    /// Its contents.
+    pub bytes: Vec<u8>,
+}
+
+/// Loads the theme: built-in files, replaced by any file of the same name in
+/// `root/templates/`.
+pub fn load(root: &Path) -> Result<Theme, Vec<Diagnostic>> {
+    let mut files: BTreeMap<String, (String, Option<PathBuf>)> =
+        BUILT_IN.iter().map(|(name, text)| (name.to_string(), (text.to_string(), None))).collect();
+    let mut diags = Vec::new();
+    let mut overrides = Vec::new();
+    let dir = root.join("templates");
+    if dir.is_dir() {
+        for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let Ok(name) = entry.path().strip_prefix(&dir) else { continue };
+            let name = name.to_string_lossy().replace('\\', "/");
+            let relative = Path::new("templates").join(&name);
+            match fs::read_to_string(entry.path()) {
+                Ok(text) => {
+                    overrides.push((relative.clone(), text.clone()));
+                    files.insert(name, (text, Some(relative)));
+                }
+                Err(err) => diags.push(Diagnostic::error("unreadable", &relative, Span::file(), format!("cannot read the template: {err}"))),
+            }
+        }
+    }
+    let mut tera = Tera::new();
+    let mut assets = Vec::new();
+    let mut templates = Vec::new();
+    for (name, (text, origin)) in files {
+        if name.ends_with(".html") {
+            templates.push((name, text, origin));
+        } else {
+            assets.push(Asset { published: hashed_name(&name, text.as_bytes()), name, bytes: text.into_bytes() });
+        }
+    }
+    let pairs: Vec<(&str, &str)> = templates.iter().map(|(n, t, _)| (n.as_str(), t.as_str())).collect();
+    if let Err(err) = tera.add_raw_templates(pairs) {
+        let file = templates.iter().find(|(n, _, _)| err.to_string().contains(n.as_str())).and_then(|(_, _, o)| o.clone());
+        let file = file.unwrap_or_else(|| PathBuf::from("templates"));
+        diags.push(Diagnostic::error("template", &file, Span::file(), format!("the template does not compile: {}", error_chain(&err))));
+    }
+    if diags.is_empty() { Ok(Theme { tera, assets, overrides }) } else { Err(diags) }
+}
+
+/// `style.css` → `style.0123abcd.css`, from the contents' BLAKE3 hash.
+fn hashed_name(name: &str, bytes: &[u8]) -> String {
+    let hash = blake3::hash(bytes).to_hex();
+    let short = &hash.as_str()[..10];
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{short}.{ext}"),
+        None => format!("{name}.{short}"),
+    }
+}
+
+/// An error and all its causes on one line.
+pub fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
