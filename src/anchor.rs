@@ -53,18 +53,45 @@ pub fn event_anchor(event: &str, n: usize) -> String {
 /// Anchors every quote, and warns about glossary entries that nothing names.
 pub fn anchor(model: &Model, matcher: &Matcher) -> (Anchors, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let norms: Vec<Normalized> = model.articles.iter().map(|a| Normalized::new(&a.doc.text)).collect();
-    let mut anchors = Anchors { highlights: vec![Vec::new(); model.articles.len()], ..Anchors::default() };
+    let norms: Vec<Normalized> = model
+        .articles
+        .iter()
+        .map(|a| Normalized::new(&a.doc.text))
+        .collect();
+    let mut anchors = Anchors {
+        highlights: vec![Vec::new(); model.articles.len()],
+        ..Anchors::default()
+    };
     for (ci, claim) in model.claims.iter().enumerate() {
-        let found = anchor_sources(&claim.sources, &norms, &mut diags, |n| claim_anchor(&claim.id, n), Owner::Claim(ci), &mut anchors.highlights);
+        let found = anchor_sources(
+            &claim.sources,
+            &norms,
+            &mut diags,
+            |n| claim_anchor(&claim.id, n),
+            Owner::Claim(ci),
+            &mut anchors.highlights,
+        );
         anchors.claim_quotes.push(found);
     }
     for (ei, event) in model.events.iter().enumerate() {
-        let found = anchor_sources(&event.sources, &norms, &mut diags, |n| event_anchor(&event.id, n), Owner::Event(ei), &mut anchors.highlights);
+        let found = anchor_sources(
+            &event.sources,
+            &norms,
+            &mut diags,
+            |n| event_anchor(&event.id, n),
+            Owner::Event(ei),
+            &mut anchors.highlights,
+        );
         anchors.event_quotes.push(found);
     }
     for h in &mut anchors.highlights {
-        h.sort_by(|a, b| a.range.start.cmp(&b.range.start).then(b.range.end.cmp(&a.range.end)).then(a.anchor.cmp(&b.anchor)));
+        h.sort_by(|a, b| {
+            a.range
+                .start
+                .cmp(&b.range.start)
+                .then(b.range.end.cmp(&a.range.end))
+                .then(a.anchor.cmp(&b.anchor))
+        });
     }
     warn_unnamed_entries(model, matcher, &mut diags);
     (anchors, diags)
@@ -84,7 +111,11 @@ fn anchor_sources(
         match locate(norm, source) {
             Ok((start, end)) => {
                 let (a, b) = norm.original_range(start, end);
-                highlights[source.article].push(Highlight { anchor: anchor_id(i + 1), owner, range: a..b });
+                highlights[source.article].push(Highlight {
+                    anchor: anchor_id(i + 1),
+                    owner,
+                    range: a..b,
+                });
                 out.push(Some(a..b));
             }
             Err(diag) => {
@@ -100,9 +131,13 @@ fn anchor_sources(
 pub fn locate(norm: &Normalized, source: &Source) -> Result<(usize, usize), Diagnostic> {
     let quote = normalize(&source.quote);
     let all = norm.find_all(&quote);
-    let err = |code, message: String| Diagnostic::error(code, &source.loc.file, source.loc.span, message);
+    let err =
+        |code, message: String| Diagnostic::error(code, &source.loc.file, source.loc.span, message);
     if all.is_empty() {
-        return Err(err("quote-not-found", "the quote is not in the article".into()).with_help(closest_help(&norm.text, &quote)));
+        return Err(
+            err("quote-not-found", "the quote is not in the article".into())
+                .with_help(closest_help(&norm.text, &quote)),
+        );
     }
     if let Some(n) = source.occurrence {
         return match all.get(n - 1) {
@@ -119,15 +154,31 @@ pub fn locate(norm: &Normalized, source: &Source) -> Result<(usize, usize), Diag
     let chosen: Vec<usize> = all
         .iter()
         .copied()
-        .filter(|&s| prefix.as_ref().is_none_or(|p| norm.text[..s].trim_end().ends_with(p.as_str())))
-        .filter(|&s| suffix.as_ref().is_none_or(|x| norm.text[s + quote.len()..].trim_start().starts_with(x.as_str())))
+        .filter(|&s| {
+            prefix
+                .as_ref()
+                .is_none_or(|p| norm.text[..s].trim_end().ends_with(p.as_str()))
+        })
+        .filter(|&s| {
+            suffix.as_ref().is_none_or(|x| {
+                norm.text[s + quote.len()..]
+                    .trim_start()
+                    .starts_with(x.as_str())
+            })
+        })
         .collect();
     match chosen.as_slice() {
         [start] => Ok((*start, start + quote.len())),
-        [] => Err(err("quote-context-not-found", "no occurrence of the quote has the given prefix and suffix".into())
-            .with_help(occurrences_help(&norm.text, &all, quote.len()))),
-        many => Err(err("ambiguous-quote", format!("the quote occurs {} times in the article", many.len()))
-            .with_help(occurrences_help(&norm.text, many, quote.len()))),
+        [] => Err(err(
+            "quote-context-not-found",
+            "no occurrence of the quote has the given prefix and suffix".into(),
+        )
+        .with_help(occurrences_help(&norm.text, &all, quote.len()))),
+        many => Err(err(
+            "ambiguous-quote",
+            format!("the quote occurs {} times in the article", many.len()),
+        )
+        .with_help(occurrences_help(&norm.text, many, quote.len()))),
     }
 }
 
@@ -137,7 +188,9 @@ fn plural(n: usize) -> &'static str {
 
 /// Lists the occurrences with their surroundings, and how to pick each.
 fn occurrences_help(text: &str, starts: &[usize], len: usize) -> String {
-    let mut help = String::from("say which one with `occurrence: N` or a `prefix:`/`suffix:`; the occurrences are:");
+    let mut help = String::from(
+        "say which one with `occurrence: N` or a `prefix:`/`suffix:`; the occurrences are:",
+    );
     let all = norm_starts(text, &text[starts[0]..starts[0] + len]);
     for &s in starts {
         let n = all.iter().position(|&x| x == s).map_or(0, |p| p + 1);
@@ -147,7 +200,10 @@ fn occurrences_help(text: &str, starts: &[usize], len: usize) -> String {
         if let Some(selector) = unique_selector(text, &all, s, len) {
             pick.push_str(&format!(" or {selector}"));
         }
-        help.push_str(&format!("\n{n}. …{before}[{}]{after}… ({pick})", &text[s..s + len]));
+        help.push_str(&format!(
+            "\n{n}. …{before}[{}]{after}… ({pick})",
+            &text[s..s + len]
+        ));
     }
     help
 }
@@ -167,11 +223,23 @@ fn norm_starts(text: &str, quote: &str) -> Vec<usize> {
 fn unique_selector(text: &str, all: &[usize], start: usize, len: usize) -> Option<String> {
     for words in 1..=6 {
         let prefix = last_words(&text[..start], words);
-        if !prefix.is_empty() && all.iter().filter(|&&s| text[..s].trim_end().ends_with(prefix)).count() == 1 {
+        if !prefix.is_empty()
+            && all
+                .iter()
+                .filter(|&&s| text[..s].trim_end().ends_with(prefix))
+                .count()
+                == 1
+        {
             return Some(format!("`prefix: \"{prefix}\"`"));
         }
         let suffix = first_words(&text[start + len..], words);
-        if !suffix.is_empty() && all.iter().filter(|&&s| text[s + len..].trim_start().starts_with(suffix)).count() == 1 {
+        if !suffix.is_empty()
+            && all
+                .iter()
+                .filter(|&&s| text[s + len..].trim_start().starts_with(suffix))
+                .count()
+                == 1
+        {
             return Some(format!("`suffix: \"{suffix}\"`"));
         }
     }
@@ -180,13 +248,19 @@ fn unique_selector(text: &str, all: &[usize], start: usize, len: usize) -> Optio
 
 fn last_words(text: &str, n: usize) -> &str {
     let text = text.trim_end();
-    let start = text.rmatch_indices(' ').nth(n - 1).map_or(0, |(i, _)| i + 1);
+    let start = text
+        .rmatch_indices(' ')
+        .nth(n - 1)
+        .map_or(0, |(i, _)| i + 1);
     &text[start..]
 }
 
 fn first_words(text: &str, n: usize) -> &str {
     let text = text.trim_start();
-    let end = text.match_indices(' ').nth(n - 1).map_or(text.len(), |(i, _)| i);
+    let end = text
+        .match_indices(' ')
+        .nth(n - 1)
+        .map_or(text.len(), |(i, _)| i);
     &text[..end]
 }
 
@@ -231,7 +305,10 @@ pub fn closest_passage<'t>(text: &'t str, quote: &str) -> Option<&'t str> {
     // First, the starts whose window shares the most words with the quote.
     let mut scored: Vec<(usize, usize)> = (0..=words.len() - k)
         .map(|i| {
-            let shared = words[i..i + k].iter().filter(|(a, b)| quote_words.contains(&&text[*a..*b])).count();
+            let shared = words[i..i + k]
+                .iter()
+                .filter(|(a, b)| quote_words.contains(&&text[*a..*b]))
+                .count();
             (shared, i)
         })
         .collect();
@@ -240,7 +317,9 @@ pub fn closest_passage<'t>(text: &'t str, quote: &str) -> Option<&'t str> {
     let mut best: Option<(f64, usize, usize)> = None;
     for &(_, i) in scored.iter().take(5) {
         for len in k.saturating_sub(2).max(1)..=(k + 2) {
-            let Some(last) = words.get(i + len - 1) else { break };
+            let Some(last) = words.get(i + len - 1) else {
+                break;
+            };
             let candidate = &text[words[i].0..last.1];
             let score = strsim::normalized_levenshtein(candidate, quote);
             if best.is_none_or(|(b, _, _)| score > b) {
@@ -273,7 +352,11 @@ fn word_spans(text: &str) -> Vec<(usize, usize)> {
 /// Warns about entries that are never mentioned nor referred to.
 fn warn_unnamed_entries(model: &Model, matcher: &Matcher, diags: &mut Vec<Diagnostic>) {
     let mut named = vec![false; model.entries.len()];
-    let docs = model.articles.iter().map(|a| &a.doc).chain(texts(model).into_iter().map(|t| &t.doc));
+    let docs = model
+        .articles
+        .iter()
+        .map(|a| &a.doc)
+        .chain(texts(model).into_iter().map(|t| &t.doc));
     for doc in docs {
         for f in matcher.find_in_doc(doc) {
             named[f.entry] = true;
@@ -306,7 +389,15 @@ mod tests {
     use proptest::prelude::*;
 
     fn source(quote: &str) -> Source {
-        Source { article: 0, quote: quote.into(), occurrence: None, prefix: None, suffix: None, note: None, loc: Loc::default() }
+        Source {
+            article: 0,
+            quote: quote.into(),
+            occurrence: None,
+            prefix: None,
+            suffix: None,
+            note: None,
+            loc: Loc::default(),
+        }
     }
 
     fn find(body: &str, s: &Source) -> Result<String, Diagnostic> {
@@ -320,8 +411,14 @@ mod tests {
     #[test]
     fn quotes_cross_emphasis_links_and_paragraphs() {
         let body = "“Yeah, we *did*,” Trump said.\n\nThe [note](https://x.org) read: “Gustavo – A great honor”.";
-        assert_eq!(find(body, &source("\"Yeah, we did,\" Trump said. The note read")).unwrap(), "“Yeah, we did,” Trump said.\nThe note read");
-        assert_eq!(find(body, &source("Gustavo - A great honor")).unwrap(), "Gustavo – A great honor");
+        assert_eq!(
+            find(body, &source("\"Yeah, we did,\" Trump said. The note read")).unwrap(),
+            "“Yeah, we did,” Trump said.\nThe note read"
+        );
+        assert_eq!(
+            find(body, &source("Gustavo - A great honor")).unwrap(),
+            "Gustavo – A great honor"
+        );
     }
 
     #[test]
@@ -337,17 +434,40 @@ mod tests {
         let e = find(body, &source("Petro said")).unwrap_err();
         assert_eq!(e.code, "ambiguous-quote");
         let help = e.help.as_deref().unwrap();
-        assert!(help.contains("1. …[Petro said] yes. Later Petro said… (`occurrence: 1` or `suffix: \"yes.\"`)"), "{help}");
-        assert!(help.contains("(`occurrence: 2` or `prefix: \"Later\"`)"), "{help}");
-        let second = Source { occurrence: Some(2), ..source("Petro said") };
+        assert!(
+            help.contains(
+                "1. …[Petro said] yes. Later Petro said… (`occurrence: 1` or `suffix: \"yes.\"`)"
+            ),
+            "{help}"
+        );
+        assert!(
+            help.contains("(`occurrence: 2` or `prefix: \"Later\"`)"),
+            "{help}"
+        );
+        let second = Source {
+            occurrence: Some(2),
+            ..source("Petro said")
+        };
         assert_eq!(find(body, &second).unwrap(), "Petro said");
-        let third = Source { occurrence: Some(3), ..source("Petro said") };
-        assert_eq!(find(body, &third).unwrap_err().code, "occurrence-out-of-range");
-        let by_prefix = Source { prefix: Some("Later".into()), ..source("Petro said") };
+        let third = Source {
+            occurrence: Some(3),
+            ..source("Petro said")
+        };
+        assert_eq!(
+            find(body, &third).unwrap_err().code,
+            "occurrence-out-of-range"
+        );
+        let by_prefix = Source {
+            prefix: Some("Later".into()),
+            ..source("Petro said")
+        };
         let doc = Doc::parse(body, false);
         let norm = Normalized::new(&doc.text);
         assert_eq!(locate(&norm, &by_prefix).unwrap().0, 22);
-        let by_suffix = Source { suffix: Some("yes".into()), ..source("Petro said") };
+        let by_suffix = Source {
+            suffix: Some("yes".into()),
+            ..source("Petro said")
+        };
         assert_eq!(locate(&norm, &by_suffix).unwrap().0, 0);
     }
 
@@ -355,7 +475,10 @@ mod tests {
     fn the_closest_passage_is_shown_with_its_differences() {
         let text = "Asked whether the leaders had reached an understanding, Trump said they were working on the issue.";
         let passage = closest_passage(text, "Trump said they were working on it.").unwrap();
-        assert!(passage.starts_with("Trump said they were working on the"), "{passage}");
+        assert!(
+            passage.starts_with("Trump said they were working on the"),
+            "{passage}"
+        );
         let help = closest_help(text, "Trump said they were working on it.");
         assert!(help.contains("[-it.-]"), "{help}");
         assert!(help.contains("{+the+}"), "{help}");

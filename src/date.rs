@@ -79,7 +79,9 @@ impl Date {
         let month = fields.get(1).map(|m| num(m)).transpose()?.unwrap_or(0) as u8;
         let day = fields.get(2).map(|d| num(d)).transpose()?.unwrap_or(0) as u8;
         if fields.len() >= 2 && !(1..=12).contains(&month) {
-            return Err(format!("`{text}` has no month {month}: months run from 01 to 12"));
+            return Err(format!(
+                "`{text}` has no month {month}: months run from 01 to 12"
+            ));
         }
         if fields.len() == 3 && (day == 0 || day > days_in_month(year, month)) {
             return Err(format!(
@@ -117,7 +119,9 @@ impl Date {
             None => (clock, None),
         };
         let parts: Vec<&str> = clock.split(':').collect();
-        let two = |s: &str| (s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u8>().ok())?;
+        let two = |s: &str| {
+            (s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u8>().ok())?
+        };
         let (hour, minute, second) = match parts.as_slice() {
             [h, m] => (two(h)?, two(m)?, None),
             [h, m, s] => (two(h)?, two(m)?, Some(two(s)?)),
@@ -140,7 +144,11 @@ impl Date {
         self.hour = hour;
         self.minute = minute;
         self.second = second.unwrap_or(0);
-        self.precision = if second.is_some() { Precision::Second } else { Precision::Minute };
+        self.precision = if second.is_some() {
+            Precision::Second
+        } else {
+            Precision::Minute
+        };
         Some(Ok(()))
     }
 
@@ -153,13 +161,25 @@ impl Date {
             Precision::Month => format!("{} {}", month(), self.year),
             Precision::Day => format!("{} {} {}", self.day, month(), self.year),
             Precision::Minute | Precision::Second => {
-                let mut s = format!("{} {} {}, {:02}:{:02}", self.day, month(), self.year, self.hour, self.minute);
+                let mut s = format!(
+                    "{} {} {}, {:02}:{:02}",
+                    self.day,
+                    month(),
+                    self.year,
+                    self.hour,
+                    self.minute
+                );
                 if self.precision == Precision::Second {
                     s.push_str(&format!(":{:02}", self.second));
                 }
                 match self.offset_minutes {
                     Some(0) => s.push_str(" UTC"),
-                    Some(m) => s.push_str(&format!(" UTC{}{:02}:{:02}", if m < 0 { '-' } else { '+' }, m.abs() / 60, m.abs() % 60)),
+                    Some(m) => s.push_str(&format!(
+                        " UTC{}{:02}:{:02}",
+                        if m < 0 { '-' } else { '+' },
+                        m.abs() / 60,
+                        m.abs() % 60
+                    )),
                     None => {}
                 }
                 s
@@ -174,12 +194,20 @@ impl Date {
             Precision::Month => format!("{:04}-{:02}", self.year, self.month),
             Precision::Day => format!("{:04}-{:02}-{:02}", self.year, self.month, self.day),
             Precision::Minute | Precision::Second => {
-                let mut s = format!("{:04}-{:02}-{:02}T{:02}:{:02}", self.year, self.month, self.day, self.hour, self.minute);
+                let mut s = format!(
+                    "{:04}-{:02}-{:02}T{:02}:{:02}",
+                    self.year, self.month, self.day, self.hour, self.minute
+                );
                 if self.precision == Precision::Second {
                     s.push_str(&format!(":{:02}", self.second));
                 }
                 if let Some(m) = self.offset_minutes {
-                    s.push_str(&format!("{}{:02}:{:02}", if m < 0 { '-' } else { '+' }, m.abs() / 60, m.abs() % 60));
+                    s.push_str(&format!(
+                        "{}{:02}:{:02}",
+                        if m < 0 { '-' } else { '+' },
+                        m.abs() / 60,
+                        m.abs() % 60
+                    ));
                 }
                 s
             }
@@ -187,7 +215,15 @@ impl Date {
     }
 
     fn sort_key(&self) -> (u16, u8, u8, u8, u8, u8, Precision) {
-        (self.year, self.month, self.day, self.hour, self.minute, self.second, self.precision)
+        (
+            self.year,
+            self.month,
+            self.day,
+            self.hour,
+            self.minute,
+            self.second,
+            self.precision,
+        )
     }
 }
 
@@ -195,7 +231,9 @@ impl Ord for Date {
     /// Chronological by the date as written; a less precise date sorts before
     /// the more precise dates inside its span.
     fn cmp(&self, other: &Self) -> Ordering {
-        self.sort_key().cmp(&other.sort_key()).then_with(|| self.text.cmp(&other.text))
+        self.sort_key()
+            .cmp(&other.sort_key())
+            .then_with(|| self.text.cmp(&other.text))
     }
 }
 
@@ -248,25 +286,56 @@ mod tests {
         assert_eq!(d("2025-10").display(), "October 2025");
         assert_eq!(d("2026-02-03").display(), "3 February 2026");
         assert_eq!(d("2026-02-04T17:23").display(), "4 February 2026, 17:23");
-        assert_eq!(d("2026-02-04T17:23:05").display(), "4 February 2026, 17:23:05");
-        assert_eq!(d("2026-02-04T17:23:05Z").display(), "4 February 2026, 17:23:05 UTC");
-        assert_eq!(d("2026-02-04T17:23:05-05:00").display(), "4 February 2026, 17:23:05 UTC-05:00");
-        assert_eq!(d("2026-02-04T17:23:05.25+01:30").machine(), "2026-02-04T17:23:05+01:30");
+        assert_eq!(
+            d("2026-02-04T17:23:05").display(),
+            "4 February 2026, 17:23:05"
+        );
+        assert_eq!(
+            d("2026-02-04T17:23:05Z").display(),
+            "4 February 2026, 17:23:05 UTC"
+        );
+        assert_eq!(
+            d("2026-02-04T17:23:05-05:00").display(),
+            "4 February 2026, 17:23:05 UTC-05:00"
+        );
+        assert_eq!(
+            d("2026-02-04T17:23:05.25+01:30").machine(),
+            "2026-02-04T17:23:05+01:30"
+        );
     }
 
     #[test]
     fn less_precise_dates_sort_first_within_their_span() {
-        let mut dates = vec![d("2025-10-02"), d("2026"), d("2025-10"), d("2025"), d("2025-10-01T09:00")];
+        let mut dates = vec![
+            d("2025-10-02"),
+            d("2026"),
+            d("2025-10"),
+            d("2025"),
+            d("2025-10-01T09:00"),
+        ];
         dates.sort();
         let texts: Vec<_> = dates.iter().map(|d| d.text.as_str()).collect();
-        assert_eq!(texts, ["2025", "2025-10", "2025-10-01T09:00", "2025-10-02", "2026"]);
+        assert_eq!(
+            texts,
+            ["2025", "2025-10", "2025-10-01T09:00", "2025-10-02", "2026"]
+        );
     }
 
     #[test]
     fn impossible_and_malformed_dates_are_rejected() {
         for bad in [
-            "2025-13", "2025-02-29", "2025-1-5", "25", "2025/10/01", "2025-10-01T25:00", "2025-10-01T10",
-            "2025-10-01T10:00Z", "2025-10T10:00", "yesterday", "", "2025-10-01T10:00:00+5",
+            "2025-13",
+            "2025-02-29",
+            "2025-1-5",
+            "25",
+            "2025/10/01",
+            "2025-10-01T25:00",
+            "2025-10-01T10",
+            "2025-10-01T10:00Z",
+            "2025-10T10:00",
+            "yesterday",
+            "",
+            "2025-10-01T10:00:00+5",
         ] {
             assert!(Date::parse(bad).is_err(), "{bad} should be rejected");
         }

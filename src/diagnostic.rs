@@ -87,7 +87,12 @@ impl Diagnostic {
     }
 
     /// A warning at `span` in `file`.
-    pub fn warning(code: &'static str, file: &Path, span: Span, message: impl Into<String>) -> Self {
+    pub fn warning(
+        code: &'static str,
+        file: &Path,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, file, span, message)
@@ -143,13 +148,17 @@ impl Sources {
         let line_text = self
             .get(&d.file)
             .and_then(|text| text.lines().nth(d.span.line.wrapping_sub(1)));
+        let mut gutter = " ".to_string();
         match (d.span.line, line_text) {
-            (0, _) | (_, None) => {
+            (0, _) => {
                 let _ = writeln!(out, "  --> {file}");
+            }
+            (line, None) => {
+                let _ = writeln!(out, "  --> {file}:{line}:{}", d.span.column);
             }
             (line, Some(text)) => {
                 let _ = writeln!(out, "  --> {file}:{line}:{}", d.span.column);
-                let gutter = " ".repeat(line.to_string().len());
+                gutter = " ".repeat(line.to_string().len());
                 let text = text.trim_end_matches('\r');
                 let shown: String = text.chars().take(200).collect();
                 let width = shown.chars().count();
@@ -162,7 +171,11 @@ impl Sources {
         }
         if let Some(help) = &d.help {
             for (i, help_line) in help.lines().enumerate() {
-                let lead = if i == 0 { "  = help: " } else { "          " };
+                let lead = if i == 0 {
+                    format!("{gutter} = help: ")
+                } else {
+                    format!("{gutter}         ")
+                };
                 let _ = writeln!(out, "{lead}{help_line}");
             }
         }
@@ -180,7 +193,10 @@ impl Sources {
 }
 
 /// The closest of `candidates` to `word`, if any is close enough to suggest.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))
@@ -205,8 +221,13 @@ mod tests {
     fn render_points_at_the_span() {
         let mut sources = Sources::default();
         sources.insert(PathBuf::from("a.yaml"), "id: x\nkind: persn\n".into());
-        let d = Diagnostic::error("bad-kind", Path::new("a.yaml"), Span::new(2, 7, 5), "unknown kind `persn`")
-            .with_help("did you mean `person`?");
+        let d = Diagnostic::error(
+            "bad-kind",
+            Path::new("a.yaml"),
+            Span::new(2, 7, 5),
+            "unknown kind `persn`",
+        )
+        .with_help("did you mean `person`?");
         let shown = sources.render(&d);
         assert_eq!(
             shown,

@@ -190,8 +190,13 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
     let content = root.join("content");
     if !content.is_dir() {
         diags.push(
-            Diagnostic::error("no-content", Path::new("content"), Span::file(), format!("no `content` folder in {}", root.display()))
-                .with_help("run the command in a briefing's folder, or name one with --root DIR"),
+            Diagnostic::error(
+                "no-content",
+                Path::new("content"),
+                Span::file(),
+                format!("no `content` folder in {}", root.display()),
+            )
+            .with_help("run the command in a briefing's folder, or name one with --root DIR"),
         );
         return (loaded, diags);
     }
@@ -199,7 +204,10 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
     if let Some(text) = read_text(root, &file, &mut diags) {
         loaded.briefing = parse_yaml::<RawBriefing>(&file, &text, 0, &mut diags).flatten();
         if loaded.briefing.is_none() && !diags.iter().any(|d| d.file == file) {
-            diags.push(Diagnostic::error("missing-key", &file, Span::file(), "briefing.yaml is empty").with_help("give the briefing at least a `title:`"));
+            diags.push(
+                Diagnostic::error("missing-key", &file, Span::file(), "briefing.yaml is empty")
+                    .with_help("give the briefing at least a `title:`"),
+            );
         }
         loaded.sources.insert(file, text);
     }
@@ -215,7 +223,9 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
     for file in files_in(root, "content/annotations", &["yaml", "yml"], &mut diags) {
         if let Some(text) = read_text(root, &file, &mut diags) {
             if let Some(parsed) = parse_yaml::<RawAnnotations>(&file, &text, 0, &mut diags) {
-                loaded.annotations.push((file.clone(), parsed.unwrap_or_default()));
+                loaded
+                    .annotations
+                    .push((file.clone(), parsed.unwrap_or_default()));
             }
             loaded.sources.insert(file, text);
         }
@@ -226,7 +236,12 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
 /// The files with one of `extensions` under `root/dir`, relative to `root`,
 /// sorted by path. Other files are reported, since they would otherwise be
 /// silently ignored.
-fn files_in(root: &Path, dir: &str, extensions: &[&str], diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+fn files_in(
+    root: &Path,
+    dir: &str,
+    extensions: &[&str],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let top = root.join(dir);
     if !top.is_dir() {
@@ -236,27 +251,51 @@ fn files_in(root: &Path, dir: &str, extensions: &[&str], diags: &mut Vec<Diagnos
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
-                let path = err.path().and_then(|p| p.strip_prefix(root).ok()).unwrap_or(Path::new(dir)).to_path_buf();
-                diags.push(Diagnostic::error("unreadable", &path, Span::file(), format!("cannot read: {err}")));
+                let path = err
+                    .path()
+                    .and_then(|p| p.strip_prefix(root).ok())
+                    .unwrap_or(Path::new(dir))
+                    .to_path_buf();
+                diags.push(Diagnostic::error(
+                    "unreadable",
+                    &path,
+                    Span::file(),
+                    format!("cannot read: {err}"),
+                ));
                 continue;
             }
         };
         if !entry.file_type().is_file() {
             continue;
         }
-        let Ok(relative) = entry.path().strip_prefix(root) else { continue };
+        let Ok(relative) = entry.path().strip_prefix(root) else {
+            continue;
+        };
         let name = entry.file_name().to_string_lossy();
         if name.starts_with('.') {
             continue;
         }
-        let ext = entry.path().extension().and_then(|e| e.to_str()).unwrap_or("");
+        let ext = entry
+            .path()
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("");
         if extensions.contains(&ext) {
             files.push(relative.to_path_buf());
         } else {
-            let wanted = extensions.iter().map(|e| format!(".{e}")).collect::<Vec<_>>().join(" or ");
+            let wanted = extensions
+                .iter()
+                .map(|e| format!(".{e}"))
+                .collect::<Vec<_>>()
+                .join(" or ");
             diags.push(
-                Diagnostic::warning("ignored-file", relative, Span::file(), format!("this file is ignored: files here end in {wanted}"))
-                    .with_help("rename it, or move it out of the content folder"),
+                Diagnostic::warning(
+                    "ignored-file",
+                    relative,
+                    Span::file(),
+                    format!("this file is ignored: files here end in {wanted}"),
+                )
+                .with_help("rename it, or move it out of the content folder"),
             );
         }
     }
@@ -267,13 +306,19 @@ fn read_text(root: &Path, file: &Path, diags: &mut Vec<Diagnostic>) -> Option<St
     let bytes = match fs::read(root.join(file)) {
         Ok(bytes) => bytes,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            diags.push(Diagnostic::error("missing-file", file, Span::file(), "file not found").with_help(
-                "a briefing needs content/briefing.yaml with at least a `title:`",
-            ));
+            diags.push(
+                Diagnostic::error("missing-file", file, Span::file(), "file not found")
+                    .with_help("a briefing needs content/briefing.yaml with at least a `title:`"),
+            );
             return None;
         }
         Err(err) => {
-            diags.push(Diagnostic::error("unreadable", file, Span::file(), format!("cannot read the file: {err}")));
+            diags.push(Diagnostic::error(
+                "unreadable",
+                file,
+                Span::file(),
+                format!("cannot read the file: {err}"),
+            ));
             return None;
         }
     };
@@ -290,8 +335,13 @@ fn read_text(root: &Path, file: &Path, diags: &mut Vec<Diagnostic>) -> Option<St
             let good = String::from_utf8_lossy(&bytes[..valid]);
             let span = Span::from_offset(&good, good.len(), 1);
             diags.push(
-                Diagnostic::error("not-utf8", file, Span::new(span.line, span.column, 1), "the file is not valid UTF-8")
-                    .with_help("save the file as UTF-8"),
+                Diagnostic::error(
+                    "not-utf8",
+                    file,
+                    Span::new(span.line, span.column, 1),
+                    "the file is not valid UTF-8",
+                )
+                .with_help("save the file as UTF-8"),
             );
             None
         }
@@ -311,18 +361,31 @@ fn parse_article(file: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Option
     let front = parse_yaml::<RawFrontMatter>(file, yaml, 1, diags)?;
     let Some(front) = front else {
         diags.push(
-            Diagnostic::error("missing-key", file, Span::new(1, 1, 3), "the front matter is empty")
-                .with_help("give the article at least a `title:` and an `outlet:`"),
+            Diagnostic::error(
+                "missing-key",
+                file,
+                Span::new(1, 1, 3),
+                "the front matter is empty",
+            )
+            .with_help("give the article at least a `title:` and an `outlet:`"),
         );
         return None;
     };
-    Some(RawArticle { file: file.to_path_buf(), id, front, body: body.to_string(), body_line })
+    Some(RawArticle {
+        file: file.to_path_buf(),
+        id,
+        front,
+        body: body.to_string(),
+        body_line,
+    })
 }
 
 /// `(front matter, body, line the body starts on)`, or `None` when the file
 /// does not start with a `---` line closed by another.
 fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
-    let rest = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n"))?;
+    let rest = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))?;
     let mut offset = 0;
     for line in rest.split_inclusive('\n') {
         if line.trim_end() == "---" {
@@ -365,7 +428,13 @@ fn yaml_diagnostic(file: &Path, err: &serde_saphyr::Error, line_offset: usize) -
     let span = err
         .location()
         .filter(|l| l.line() > 0)
-        .map(|l| Span::new(l.line() as usize + line_offset, l.column() as usize, l.span().len().max(1) as usize))
+        .map(|l| {
+            Span::new(
+                l.line() as usize + line_offset,
+                l.column() as usize,
+                l.span().len().max(1) as usize,
+            )
+        })
         .unwrap_or_default();
     let full = err.to_string();
     let message = match full.rfind(" at line ") {
@@ -379,29 +448,72 @@ fn yaml_diagnostic(file: &Path, err: &serde_saphyr::Error, line_offset: usize) -
             Some(close) => format!("did you mean `{close}`? "),
             None => String::new(),
         };
-        help.push_str(&format!("the keys allowed here are: {}", allowed.join(", ")));
-        return Diagnostic::error("unknown-key", file, span, format!("unknown key `{key}`")).with_help(help);
+        help.push_str(&format!(
+            "the keys allowed here are: {}",
+            allowed.join(", ")
+        ));
+        return Diagnostic::error("unknown-key", file, span, format!("unknown key `{key}`"))
+            .with_help(help);
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let key = rest.trim_end_matches('`');
-        return Diagnostic::error("missing-key", file, span, format!("missing required key `{key}`"))
-            .with_help(format!("add `{key}:` to this entry"));
+        return Diagnostic::error(
+            "missing-key",
+            file,
+            span,
+            format!("missing required key `{key}`"),
+        )
+        .with_help(format!("add `{key}:` to this entry"));
     }
     if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
         let key = rest.split(',').next().unwrap_or(rest);
-        return Diagnostic::error("duplicate-key", file, span, format!("the key `{key}` is given twice"))
-            .with_help("keep one of them");
+        return Diagnostic::error(
+            "duplicate-key",
+            file,
+            span,
+            format!("the key `{key}` is given twice"),
+        )
+        .with_help("keep one of them");
     }
     if message.starts_with("cannot deserialize null into string") {
-        return Diagnostic::error("wrong-type", file, span, "expected a text value here, found nothing")
-            .with_help("write the value after the colon, or remove the key");
+        return Diagnostic::error(
+            "wrong-type",
+            file,
+            span,
+            "expected a text value here, found nothing",
+        )
+        .with_help("write the value after the colon, or remove the key");
     }
-    let (code, message) = if message.starts_with("invalid type") || message.starts_with("expected") {
-        ("wrong-type", message.replace("a sequence", "a list").replace("a map", "a mapping"))
-    } else {
-        ("yaml-syntax", message.to_string())
+    let wrong_type = |what: &str, help: &str| {
+        Diagnostic::error("wrong-type", file, span, format!("expected {what} here")).with_help(help)
     };
-    Diagnostic::error(code, file, span, message)
+    match message {
+        "expected sequence start" => wrong_type(
+            "a list",
+            "write the items as `- item` lines under the key, or as `[a, b]`",
+        ),
+        "expected mapping start" => wrong_type(
+            "a mapping",
+            "write `key: value` lines, indented under the key",
+        ),
+        "expected string scalar" => wrong_type(
+            "a text value",
+            "write plain text; quote it if it starts with `[`, `{`, `*`, `&` or `!`",
+        ),
+        m if m.starts_with("invalid type") => Diagnostic::error(
+            "wrong-type",
+            file,
+            span,
+            m.replace("a sequence", "a list")
+                .replace("a map", "a mapping"),
+        ),
+        m => Diagnostic::error(
+            "yaml-syntax",
+            file,
+            span,
+            format!("the YAML does not parse: {m}"),
+        ),
+    }
 }
 
 fn allowed_keys(expected: &str) -> Vec<String> {
@@ -424,7 +536,11 @@ pub fn span_of<T>(value: &S<T>, line_offset: usize) -> Span {
     if l.line() == 0 {
         return Span::file();
     }
-    Span::new(l.line() as usize + line_offset, l.column() as usize, l.span().len().max(1) as usize)
+    Span::new(
+        l.line() as usize + line_offset,
+        l.column() as usize,
+        l.span().len().max(1) as usize,
+    )
 }
 
 #[cfg(test)]
@@ -445,10 +561,14 @@ mod tests {
     #[test]
     fn unknown_keys_get_a_suggestion() {
         let mut diags = Vec::new();
-        let parsed = parse_yaml::<RawAnnotations>(Path::new("a.yaml"), "claimz: []\n", 0, &mut diags);
+        let parsed =
+            parse_yaml::<RawAnnotations>(Path::new("a.yaml"), "claimz: []\n", 0, &mut diags);
         assert!(parsed.is_none());
         assert_eq!(diags[0].message, "unknown key `claimz`");
-        assert_eq!(diags[0].help.as_deref(), Some("did you mean `claims`? the keys allowed here are: actors, terms, claims, events"));
+        assert_eq!(
+            diags[0].help.as_deref(),
+            Some("did you mean `claims`? the keys allowed here are: actors, terms, claims, events")
+        );
         assert_eq!(diags[0].span, Span::new(1, 1, 6));
     }
 }

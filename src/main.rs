@@ -47,8 +47,32 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let (options, quiet) = match cli.command {
-        Command::Build { root, output, deny_warnings, quiet } => (BuildOptions { root, output, deny_warnings, write: true }, quiet),
-        Command::Check { root, deny_warnings } => (BuildOptions { root, output: None, deny_warnings, write: false }, false),
+        Command::Build {
+            root,
+            output,
+            deny_warnings,
+            quiet,
+        } => (
+            BuildOptions {
+                root,
+                output,
+                deny_warnings,
+                write: true,
+            },
+            quiet,
+        ),
+        Command::Check {
+            root,
+            deny_warnings,
+        } => (
+            BuildOptions {
+                root,
+                output: None,
+                deny_warnings,
+                write: false,
+            },
+            false,
+        ),
     };
     match build(&options) {
         Ok(outcome) => {
@@ -58,17 +82,36 @@ fn main() -> ExitCode {
             if !quiet {
                 let [articles, claims, entries, events] = outcome.counts;
                 let warnings = outcome.diagnostics.len();
-                let what = format!("{articles} articles, {claims} claims, {entries} glossary entries, {events} events");
+                let what = format!(
+                    "{articles} articles, {claims} claims, {entries} glossary entries, {events} events"
+                );
                 let secs = outcome.elapsed.as_secs_f64();
-                let warned = if warnings > 0 { format!(", {warnings} warning{}", if warnings == 1 { "" } else { "s" }) } else { String::new() };
+                let warned = if warnings > 0 {
+                    format!(
+                        ", {warnings} warning{}",
+                        if warnings == 1 { "" } else { "s" }
+                    )
+                } else {
+                    String::new()
+                };
                 match &outcome.output {
-                    Some(out) => eprintln!("built {} pages ({what}) into {} in {secs:.2}s{warned}", outcome.pages, out.display()),
-                    None => eprintln!("checked {what}: {} pages would be built, in {secs:.2}s{warned}", outcome.pages),
+                    Some(out) => eprintln!(
+                        "built {} pages ({what}) into {} in {secs:.2}s{warned}",
+                        outcome.pages,
+                        out.display()
+                    ),
+                    None => eprintln!(
+                        "checked {what}: {} pages would be built, in {secs:.2}s{warned}",
+                        outcome.pages
+                    ),
                 }
             }
             ExitCode::SUCCESS
         }
-        Err(Failure::Content { diagnostics, sources }) => {
+        Err(Failure::Content {
+            diagnostics,
+            sources,
+        }) => {
             eprintln!("{}", sources.render_all(&diagnostics));
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             let warnings = diagnostics.len() - errors;
@@ -76,7 +119,11 @@ fn main() -> ExitCode {
                 "build failed: {errors} error{}, {warnings} warning{}{}",
                 if errors == 1 { "" } else { "s" },
                 if warnings == 1 { "" } else { "s" },
-                if errors == 0 { " (warnings are errors with --deny-warnings)" } else { "" }
+                if errors == 0 {
+                    " (warnings are errors with --deny-warnings)"
+                } else {
+                    ""
+                }
             );
             ExitCode::from(1)
         }

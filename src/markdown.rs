@@ -45,7 +45,9 @@ impl Doc {
                     doc.links.push((dest_url.to_string(), range.clone()));
                     link_depth += 1;
                 }
-                Event::End(TagEnd::Link | TagEnd::Image) => link_depth = link_depth.saturating_sub(1),
+                Event::End(TagEnd::Link | TagEnd::Image) => {
+                    link_depth = link_depth.saturating_sub(1)
+                }
                 Event::Start(tag) if is_block(tag) => doc.break_line(),
                 Event::End(tag) if is_block_end(tag) => doc.break_line(),
                 Event::SoftBreak | Event::HardBreak | Event::Rule => doc.text.push('\n'),
@@ -102,14 +104,26 @@ impl Doc {
 fn is_block(tag: &Tag) -> bool {
     !matches!(
         tag,
-        Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. } | Tag::Superscript | Tag::Subscript
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+            | Tag::Superscript
+            | Tag::Subscript
     )
 }
 
 fn is_block_end(tag: &TagEnd) -> bool {
     !matches!(
         tag,
-        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image | TagEnd::Superscript | TagEnd::Subscript
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Link
+            | TagEnd::Image
+            | TagEnd::Superscript
+            | TagEnd::Subscript
     )
 }
 
@@ -175,7 +189,15 @@ pub fn render(doc: &Doc, marks: &[Mark], notes: &[Note], root: &str) -> String {
                 out.push(Event::Html("</code>".into()));
                 position = start + text.len();
             }
-            (Event::Start(Tag::Link { link_type, dest_url, title, id }), _) => {
+            (
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }),
+                _,
+            ) => {
                 out.push(Event::Start(Tag::Link {
                     link_type: *link_type,
                     dest_url: resolve_link(dest_url, root),
@@ -252,8 +274,18 @@ fn splice<'a>(
             .filter(|m| m.range.start <= a && m.range.end >= b)
             .collect();
         // Highlights nest outside mentions; earlier-starting highlights outside later ones.
-        wanted.sort_by_key(|m| (matches!(m.kind, MarkKind::Mention { .. }), m.range.start, std::cmp::Reverse(m.range.end)));
-        let keep = stack.iter().zip(&wanted).take_while(|(x, y)| std::ptr::eq(**x, **y)).count();
+        wanted.sort_by_key(|m| {
+            (
+                matches!(m.kind, MarkKind::Mention { .. }),
+                m.range.start,
+                std::cmp::Reverse(m.range.end),
+            )
+        });
+        let keep = stack
+            .iter()
+            .zip(&wanted)
+            .take_while(|(x, y)| std::ptr::eq(**x, **y))
+            .count();
         while stack.len() > keep {
             close(out, stack.pop().expect("stack is longer than keep"));
         }
@@ -278,8 +310,16 @@ fn push_text(out: &mut Vec<Event<'static>>, text: &str, in_code: bool) {
 
 fn open<'a>(out: &mut Vec<Event<'static>>, mark: &'a Mark, opened: &mut HashSet<&'a str>) {
     let html = match &mark.kind {
-        MarkKind::Highlight { anchor, class, title } => {
-            let id = if opened.insert(anchor) { format!(" id=\"{}\"", escape(anchor)) } else { String::new() };
+        MarkKind::Highlight {
+            anchor,
+            class,
+            title,
+        } => {
+            let id = if opened.insert(anchor) {
+                format!(" id=\"{}\"", escape(anchor))
+            } else {
+                String::new()
+            };
             format!(
                 "<mark class=\"{}\" data-quote=\"{}\"{id} title=\"{}\">",
                 escape(class),
@@ -287,9 +327,21 @@ fn open<'a>(out: &mut Vec<Event<'static>>, mark: &'a Mark, opened: &mut HashSet<
                 escape(title)
             )
         }
-        MarkKind::Mention { href, anchor, title } => {
-            let id = if opened.insert(anchor) { format!(" id=\"{}\"", escape(anchor)) } else { String::new() };
-            format!("<a class=\"mention\" href=\"{}\"{id} title=\"{}\">", escape(href), escape(title))
+        MarkKind::Mention {
+            href,
+            anchor,
+            title,
+        } => {
+            let id = if opened.insert(anchor) {
+                format!(" id=\"{}\"", escape(anchor))
+            } else {
+                String::new()
+            };
+            format!(
+                "<a class=\"mention\" href=\"{}\"{id} title=\"{}\">",
+                escape(href),
+                escape(title)
+            )
         }
     };
     out.push(Event::Html(html.into()));
@@ -317,13 +369,20 @@ mod tests {
     fn hl(range: Range<usize>, anchor: &str) -> Mark {
         Mark {
             range,
-            kind: MarkKind::Highlight { anchor: anchor.into(), class: "hl".into(), title: "t".into() },
+            kind: MarkKind::Highlight {
+                anchor: anchor.into(),
+                class: "hl".into(),
+                title: "t".into(),
+            },
         }
     }
 
     #[test]
     fn visible_text_drops_syntax_and_separates_blocks() {
-        let doc = Doc::parse("Some *very* [linked](https://x.org) text.\n\n- one\n- `two`\n", false);
+        let doc = Doc::parse(
+            "Some *very* [linked](https://x.org) text.\n\n- one\n- `two`\n",
+            false,
+        );
         assert_eq!(doc.text, "Some very linked text.\none\ntwo\n");
         assert_eq!(doc.links, vec![("https://x.org".to_string(), 12..35)]);
     }
@@ -332,8 +391,14 @@ mod tests {
     fn raw_html_is_shown_as_text() {
         let doc = Doc::parse("Hi <b>there</b>\n\n<script>alert(1)</script>\n", false);
         let html = render(&doc, &[], &[], "");
-        assert!(!html.contains("<b>") && !html.contains("<script>"), "{html}");
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+        assert!(
+            !html.contains("<b>") && !html.contains("<script>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{html}"
+        );
     }
 
     #[test]
@@ -359,13 +424,22 @@ mod tests {
     #[test]
     fn internal_links_become_relative() {
         let doc = Doc::parse("See [the claim](@/claims/x).", true);
-        assert_eq!(render(&doc, &[], &[], "../"), "See <a href=\"../claims/x.html\">the claim</a>.");
+        assert_eq!(
+            render(&doc, &[], &[], "../"),
+            "See <a href=\"../claims/x.html\">the claim</a>."
+        );
     }
 
     #[test]
     fn notes_follow_the_block_they_belong_to() {
         let doc = Doc::parse("One.\n\nTwo.", false);
-        let note = Note { at: doc.text.find("One").unwrap(), html: "<aside>n</aside>".into() };
-        assert_eq!(render(&doc, &[], &[note], ""), "<p>One.</p>\n<aside>n</aside>\n<p>Two.</p>\n");
+        let note = Note {
+            at: doc.text.find("One").unwrap(),
+            html: "<aside>n</aside>".into(),
+        };
+        assert_eq!(
+            render(&doc, &[], &[note], ""),
+            "<p>One.</p>\n<aside>n</aside>\n<p>Two.</p>\n"
+        );
     }
 }

@@ -47,11 +47,16 @@ impl Matcher {
     /// The mentions in `text`: whole words, the longest winning where two
     /// overlap, in text order.
     pub fn find(&self, text: &str) -> Vec<Found> {
-        let Some(ac) = &self.automaton else { return Vec::new() };
+        let Some(ac) = &self.automaton else {
+            return Vec::new();
+        };
         let mut candidates: Vec<Found> = ac
             .find_overlapping_iter(text)
             .filter(|m| is_whole_word(text, m.start(), m.end()))
-            .map(|m| Found { range: m.start()..m.end(), entry: self.owners[m.pattern().as_usize()] })
+            .map(|m| Found {
+                range: m.start()..m.end(),
+                entry: self.owners[m.pattern().as_usize()],
+            })
             .collect();
         // Longest first, then leftmost; keep each that overlaps none kept before.
         candidates.sort_by_key(|f| (std::cmp::Reverse(f.range.len()), f.range.start));
@@ -70,7 +75,11 @@ impl Matcher {
     /// The mentions in a parsed Markdown text, leaving out link text and code.
     pub fn find_in_doc(&self, doc: &Doc) -> Vec<Found> {
         let mut found = self.find(&doc.text);
-        found.retain(|f| !doc.unlinkable.iter().any(|u| u.start < f.range.end && f.range.start < u.end));
+        found.retain(|f| {
+            !doc.unlinkable
+                .iter()
+                .any(|u| u.start < f.range.end && f.range.start < u.end)
+        });
         found
     }
 }
@@ -111,22 +120,45 @@ mod tests {
     }
 
     fn found(text: &str, entries: &[Entry]) -> Vec<(String, usize)> {
-        Matcher::new(entries).find(text).into_iter().map(|f| (text[f.range].to_string(), f.entry)).collect()
+        Matcher::new(entries)
+            .find(text)
+            .into_iter()
+            .map(|f| (text[f.range].to_string(), f.entry))
+            .collect()
     }
 
     #[test]
     fn whole_words_and_possessives() {
-        let entries = [entry("colombia", &["Colombia"]), entry("petro", &["Petro", "Gustavo Petro"])];
+        let entries = [
+            entry("colombia", &["Colombia"]),
+            entry("petro", &["Petro", "Gustavo Petro"]),
+        ];
         assert_eq!(
-            found("Colombian Gustavo Petro met Petro’s allies in Colombia.", &entries),
-            vec![("Gustavo Petro".into(), 1), ("Petro".into(), 1), ("Colombia".into(), 0)]
+            found(
+                "Colombian Gustavo Petro met Petro’s allies in Colombia.",
+                &entries
+            ),
+            vec![
+                ("Gustavo Petro".into(), 1),
+                ("Petro".into(), 1),
+                ("Colombia".into(), 0)
+            ]
         );
     }
 
     #[test]
     fn the_longest_match_wins_where_two_overlap() {
-        let entries = [entry("petro", &["Gustavo Petro", "Colombian President Gustavo Petro"]), entry("colombia", &["Colombian President"])];
-        assert_eq!(found("Colombian President Gustavo Petro said", &entries), vec![("Colombian President Gustavo Petro".into(), 0)]);
+        let entries = [
+            entry(
+                "petro",
+                &["Gustavo Petro", "Colombian President Gustavo Petro"],
+            ),
+            entry("colombia", &["Colombian President"]),
+        ];
+        assert_eq!(
+            found("Colombian President Gustavo Petro said", &entries),
+            vec![("Colombian President Gustavo Petro".into(), 0)]
+        );
     }
 
     #[test]

@@ -88,7 +88,11 @@ pub struct Article {
 impl Article {
     /// The title as shown: in square brackets when the annotator supplied it.
     pub fn display_title(&self) -> String {
-        if self.title_supplied { format!("[{}]", self.title) } else { self.title.clone() }
+        if self.title_supplied {
+            format!("[{}]", self.title)
+        } else {
+            self.title.clone()
+        }
     }
 }
 
@@ -125,7 +129,10 @@ impl ActorKind {
 
     /// The name as written in YAML.
     pub fn name(self) -> &'static str {
-        Self::ALL.iter().find(|(_, k)| *k == self).map_or("", |(n, _)| n)
+        Self::ALL
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map_or("", |(n, _)| n)
     }
 }
 
@@ -179,7 +186,10 @@ impl Status {
 
     /// The name as written in YAML.
     pub fn name(self) -> &'static str {
-        Self::ALL.iter().find(|(_, s)| *s == self).map_or("", |(n, _)| n)
+        Self::ALL
+            .iter()
+            .find(|(_, s)| *s == self)
+            .map_or("", |(n, _)| n)
     }
 }
 
@@ -193,8 +203,11 @@ pub enum Relation {
 
 impl Relation {
     /// Every relation, with its name in YAML.
-    pub const ALL: [(&'static str, Relation); 3] =
-        [("supports", Relation::Supports), ("contradicts", Relation::Contradicts), ("context", Relation::Context)];
+    pub const ALL: [(&'static str, Relation); 3] = [
+        ("supports", Relation::Supports),
+        ("contradicts", Relation::Contradicts),
+        ("context", Relation::Context),
+    ];
 
     /// How the relation reads from the claim that states it: "supports".
     pub fn forward(self) -> &'static str {

@@ -53,7 +53,10 @@ impl Normalized {
     /// The range of the original text that the normalised range `start..end` covers.
     pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
         debug_assert!(start < end && end <= self.origin.len());
-        (self.origin[start].0 as usize, self.origin[end - 1].1 as usize)
+        (
+            self.origin[start].0 as usize,
+            self.origin[end - 1].1 as usize,
+        )
     }
 
     /// Every start of `needle` in the text, overlapping ones included.
@@ -65,7 +68,10 @@ impl Normalized {
         let mut from = 0;
         while let Some(i) = self.text[from..].find(needle) {
             found.push(from + i);
-            from += i + self.text[from + i..].chars().next().map_or(1, char::len_utf8);
+            from += i + self.text[from + i..]
+                .chars()
+                .next()
+                .map_or(1, char::len_utf8);
         }
         found
     }
@@ -85,7 +91,8 @@ fn fold(c: char) -> Folded {
     Folded::One(match c {
         '\u{2019}' | '\u{2018}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\'' => '\'',
         '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '"' => '"',
-        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' | '-' => '-',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' | '-' => '-',
         '\u{2026}' => return Folded::Ellipsis,
         other => other,
     })

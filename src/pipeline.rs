@@ -58,14 +58,20 @@ pub enum Failure {
 pub fn build(options: &BuildOptions) -> Result<Outcome, Failure> {
     let started = Instant::now();
     let root = &options.root;
-    let output = options.output.clone().unwrap_or_else(|| root.join("public"));
+    let output = options
+        .output
+        .clone()
+        .unwrap_or_else(|| root.join("public"));
     if options.write {
         write::check_output(root, &output).map_err(Failure::Io)?;
     }
     let (loaded, mut diags) = load::load(root);
     let stop = |mut diagnostics: Vec<Diagnostic>, sources: Sources| {
         diagnostic::sort(&mut diagnostics);
-        Failure::Content { diagnostics, sources }
+        Failure::Content {
+            diagnostics,
+            sources,
+        }
     };
     if diags.iter().any(Diagnostic::is_error) {
         return Err(stop(diags, loaded.sources));
@@ -92,6 +98,12 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, Failure> {
             sources.insert(file.clone(), text.clone());
         }
     }
+    if diags.iter().any(Diagnostic::is_error) {
+        // These warnings follow from entries that errors left out: noise until the errors are fixed.
+        diags.retain(|d| {
+            d.is_error() || !matches!(d.code, "uncited-article" | "unused-entry" | "empty-topic")
+        });
+    }
     let failed = diags.iter().any(|d| d.is_error() || options.deny_warnings);
     let (Some(theme), false) = (theme, failed) else {
         return Err(stop(diags, sources));
@@ -111,7 +123,12 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, Failure> {
         sources,
         pages,
         files: files.len(),
-        counts: [model.articles.len(), model.claims.len(), model.entries.len(), model.events.len()],
+        counts: [
+            model.articles.len(),
+            model.claims.len(),
+            model.entries.len(),
+            model.events.len(),
+        ],
         output: options.write.then_some(output),
         elapsed: started.elapsed(),
     })

@@ -16,9 +16,14 @@ pub fn check_id(id: &str) -> Result<(), String> {
         return Err("an id cannot be empty".into());
     }
     if id.len() > 64 {
-        return Err(format!("the id is {} characters long; ids are at most 64", id.chars().count()));
+        return Err(format!(
+            "the id is {} characters long; ids are at most 64",
+            id.chars().count()
+        ));
     }
-    let ok_chars = id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let ok_chars = id
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if !ok_chars || id.starts_with('-') || id.ends_with('-') || id.contains("--") {
         return Err(format!(
             "`{}` is not a valid id: use lowercase letters a-z, digits and single hyphens, e.g. `{}`",
@@ -38,13 +43,24 @@ fn suggest_id(id: &str) -> String {
             out.push('-');
         }
     }
-    let out = out.trim_end_matches('-').chars().take(64).collect::<String>();
+    let out = out
+        .trim_end_matches('-')
+        .chars()
+        .take(64)
+        .collect::<String>();
     if out.is_empty() { "my-id".into() } else { out }
 }
 
 /// A parsed Markdown text with its place.
 pub fn text(value: &S<String>, file: &Path, line_offset: usize, inline: bool) -> Text {
-    Text { source: value.value.clone(), loc: Loc { file: file.to_path_buf(), span: span_of(value, line_offset) }, doc: Doc::parse(&value.value, inline) }
+    Text {
+        source: value.value.clone(),
+        loc: Loc {
+            file: file.to_path_buf(),
+            span: span_of(value, line_offset),
+        },
+        doc: Doc::parse(&value.value, inline),
+    }
 }
 
 struct Resolver {
@@ -59,13 +75,25 @@ struct Ids {
 }
 
 impl Resolver {
-    fn error(&mut self, code: &'static str, loc: &Loc, message: impl Into<String>) -> &mut Diagnostic {
-        self.diags.push(Diagnostic::error(code, &loc.file, loc.span, message));
+    fn error(
+        &mut self,
+        code: &'static str,
+        loc: &Loc,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diags
+            .push(Diagnostic::error(code, &loc.file, loc.span, message));
         self.diags.last_mut().expect("just pushed")
     }
 
-    fn warning(&mut self, code: &'static str, loc: &Loc, message: impl Into<String>) -> &mut Diagnostic {
-        self.diags.push(Diagnostic::warning(code, &loc.file, loc.span, message));
+    fn warning(
+        &mut self,
+        code: &'static str,
+        loc: &Loc,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diags
+            .push(Diagnostic::warning(code, &loc.file, loc.span, message));
         self.diags.last_mut().expect("just pushed")
     }
 
@@ -83,7 +111,12 @@ impl Resolver {
                 first.span.line,
                 first.span.column
             );
-            self.error("duplicate-id", &loc, format!("the {kind} id `{id}` is defined twice")).help = Some(help);
+            self.error(
+                "duplicate-id",
+                &loc,
+                format!("the {kind} id `{id}` is defined twice"),
+            )
+            .help = Some(help);
             return false;
         }
         ids.index.insert(id.to_string(), ids.places.len());
@@ -92,11 +125,21 @@ impl Resolver {
     }
 
     /// Looks up a reference to an id of `kind`, reporting it when unknown.
-    fn refer(&mut self, ids: &HashMap<String, usize>, kind: &str, value: &S<String>, file: &Path, line_offset: usize) -> Option<usize> {
+    fn refer(
+        &mut self,
+        ids: &HashMap<String, usize>,
+        kind: &str,
+        value: &S<String>,
+        file: &Path,
+        line_offset: usize,
+    ) -> Option<usize> {
         if let Some(&i) = ids.get(&value.value) {
             return Some(i);
         }
-        let loc = Loc { file: file.to_path_buf(), span: span_of(value, line_offset) };
+        let loc = Loc {
+            file: file.to_path_buf(),
+            span: span_of(value, line_offset),
+        };
         let mut names: Vec<&str> = ids.keys().map(String::as_str).collect();
         names.sort_unstable();
         let help = match did_you_mean(&value.value, names.iter().copied()) {
@@ -104,7 +147,12 @@ impl Resolver {
             None if names.is_empty() => format!("no {kind} is defined yet"),
             None => format!("the {kind} ids are: {}", shorten(&names)),
         };
-        self.error("unknown-reference", &loc, format!("there is no {kind} `{}`", value.value)).help = Some(help);
+        self.error(
+            "unknown-reference",
+            &loc,
+            format!("there is no {kind} `{}`", value.value),
+        )
+        .help = Some(help);
         None
     }
 
@@ -112,7 +160,10 @@ impl Resolver {
         match Date::parse(value.value.trim()) {
             Ok(date) => Some(date),
             Err(message) => {
-                let loc = Loc { file: file.to_path_buf(), span: span_of(value, line_offset) };
+                let loc = Loc {
+                    file: file.to_path_buf(),
+                    span: span_of(value, line_offset),
+                };
                 self.error("invalid-date", &loc, message);
                 None
             }
@@ -124,23 +175,47 @@ impl Resolver {
         if is_allowed_url(url) {
             return Some(url.to_string());
         }
-        let loc = Loc { file: file.to_path_buf(), span: span_of(value, line_offset) };
-        self.error("invalid-url", &loc, format!("`{url}` is not an http, https or mailto address"))
-            .help = Some("write the full address, e.g. `https://example.org/page`".into());
+        let loc = Loc {
+            file: file.to_path_buf(),
+            span: span_of(value, line_offset),
+        };
+        self.error(
+            "invalid-url",
+            &loc,
+            format!("`{url}` is not an http, https or mailto address"),
+        )
+        .help = Some("write the full address, e.g. `https://example.org/page`".into());
         None
     }
 
-    fn one_of<T: Copy>(&mut self, value: &S<String>, file: &Path, what: &str, all: &[(&'static str, T)]) -> Option<T> {
+    fn one_of<T: Copy>(
+        &mut self,
+        value: &S<String>,
+        file: &Path,
+        what: &str,
+        all: &[(&'static str, T)],
+    ) -> Option<T> {
         if let Some((_, v)) = all.iter().find(|(name, _)| *name == value.value) {
             return Some(*v);
         }
-        let loc = Loc { file: file.to_path_buf(), span: span_of(value, 0) };
+        let loc = Loc {
+            file: file.to_path_buf(),
+            span: span_of(value, 0),
+        };
         let names: Vec<&str> = all.iter().map(|(n, _)| *n).collect();
         let help = match did_you_mean(&value.value, names.iter().copied()) {
-            Some(close) => format!("did you mean `{close}`? {what} is one of: {}", names.join(", ")),
+            Some(close) => format!(
+                "did you mean `{close}`? {what} is one of: {}",
+                names.join(", ")
+            ),
             None => format!("{what} is one of: {}", names.join(", ")),
         };
-        self.error("invalid-value", &loc, format!("`{}` is not a valid {what}", value.value)).help = Some(help);
+        self.error(
+            "invalid-value",
+            &loc,
+            format!("`{}` is not a valid {what}", value.value),
+        )
+        .help = Some(help);
         None
     }
 }
@@ -148,16 +223,26 @@ impl Resolver {
 fn shorten(names: &[&str]) -> String {
     let shown: Vec<String> = names.iter().take(12).map(|n| format!("`{n}`")).collect();
     let more = names.len().saturating_sub(12);
-    if more > 0 { format!("{} and {more} more", shown.join(", ")) } else { shown.join(", ") }
+    if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
 }
 
 /// True for the external link schemes FORMAT.md allows.
 pub fn is_allowed_url(url: &str) -> bool {
     let lower = url.to_ascii_lowercase();
-    let rest = ["http://", "https://"].iter().find_map(|p| lower.strip_prefix(p));
+    let rest = ["http://", "https://"]
+        .iter()
+        .find_map(|p| lower.strip_prefix(p));
     match rest {
-        Some(host) => !host.is_empty() && !host.starts_with('/') && !url.chars().any(char::is_whitespace),
-        None => lower.strip_prefix("mailto:").is_some_and(|a| a.contains('@')),
+        Some(host) => {
+            !host.is_empty() && !host.starts_with('/') && !url.chars().any(char::is_whitespace)
+        }
+        None => lower
+            .strip_prefix("mailto:")
+            .is_some_and(|a| a.contains('@')),
     }
 }
 
@@ -173,8 +258,15 @@ pub fn resolve(loaded: &Loaded) -> (Option<Model>, Vec<Diagnostic>) {
         title: raw.title.value.clone(),
         summary: raw.summary.as_ref().map(|s| text(s, &bfile, 0, false)),
         date: raw.date.as_ref().and_then(|d| r.date(d, &bfile, 0)),
-        language: raw.language.as_ref().map_or("en".into(), |l| l.value.clone()),
-        base_url: raw.base_url.as_ref().and_then(|u| r.url(u, &bfile, 0)).map(|u| if u.ends_with('/') { u } else { u + "/" }),
+        language: raw
+            .language
+            .as_ref()
+            .map_or("en".into(), |l| l.value.clone()),
+        base_url: raw
+            .base_url
+            .as_ref()
+            .and_then(|u| r.url(u, &bfile, 0))
+            .map(|u| if u.ends_with('/') { u } else { u + "/" }),
         authors: raw.authors.iter().map(|a| a.value.clone()).collect(),
     };
     if let Some(lang) = &raw.language {
@@ -182,21 +274,46 @@ pub fn resolve(loaded: &Loaded) -> (Option<Model>, Vec<Diagnostic>) {
     }
     let mut topic_ids = Ids::default();
     for t in &raw.topics {
-        let loc = Loc { file: bfile.clone(), span: span_of(&t.id, 0) };
+        let loc = Loc {
+            file: bfile.clone(),
+            span: span_of(&t.id, 0),
+        };
         if r.define(&mut topic_ids, "topic", &t.id.value, loc.clone()) {
-            model.topics.push(Topic { id: t.id.value.clone(), title: t.title.value.clone(), summary: t.summary.as_ref().map(|s| text(s, &bfile, 0, false)), loc });
+            model.topics.push(Topic {
+                id: t.id.value.clone(),
+                title: t.title.value.clone(),
+                summary: t.summary.as_ref().map(|s| text(s, &bfile, 0, false)),
+                loc,
+            });
         }
     }
     let mut article_ids = Ids::default();
     for a in &loaded.articles {
-        let loc = Loc { file: a.file.clone(), span: Span::file() };
+        let loc = Loc {
+            file: a.file.clone(),
+            span: Span::file(),
+        };
         if r.define(&mut article_ids, "article", &a.id, loc) {
             model.articles.push(article(&mut r, a));
         }
     }
     let entry_ids = entries(&mut r, loaded, &mut model);
-    let claim_ids = claims(&mut r, loaded, &mut model, &article_ids.index, &entry_ids, &topic_ids.index);
-    events(&mut r, loaded, &mut model, &article_ids.index, &entry_ids, &claim_ids);
+    let claim_ids = claims(
+        &mut r,
+        loaded,
+        &mut model,
+        &article_ids.index,
+        &entry_ids,
+        &topic_ids.index,
+    );
+    events(
+        &mut r,
+        loaded,
+        &mut model,
+        &article_ids.index,
+        &entry_ids,
+        &claim_ids,
+    );
     check_links(&mut r, &model);
     warn_unused(&mut r, &model);
     (Some(model), r.diags)
@@ -204,13 +321,26 @@ pub fn resolve(loaded: &Loaded) -> (Option<Model>, Vec<Diagnostic>) {
 
 fn check_language(r: &mut Resolver, lang: &S<String>, file: &Path) {
     let ok = lang.value.split('-').enumerate().all(|(i, part)| {
-        let len_ok = if i == 0 { (2..=3).contains(&part.len()) } else { (1..=8).contains(&part.len()) };
-        len_ok && part.bytes().all(|b| b.is_ascii_alphanumeric()) && (i > 0 || part.bytes().all(|b| b.is_ascii_alphabetic()))
+        let len_ok = if i == 0 {
+            (2..=3).contains(&part.len())
+        } else {
+            (1..=8).contains(&part.len())
+        };
+        len_ok
+            && part.bytes().all(|b| b.is_ascii_alphanumeric())
+            && (i > 0 || part.bytes().all(|b| b.is_ascii_alphabetic()))
     });
     if !ok {
-        let loc = Loc { file: file.to_path_buf(), span: span_of(lang, 0) };
-        r.error("invalid-language", &loc, format!("`{}` is not a BCP 47 language tag", lang.value)).help =
-            Some("write a tag such as `en`, `es` or `pt-BR`".into());
+        let loc = Loc {
+            file: file.to_path_buf(),
+            span: span_of(lang, 0),
+        };
+        r.error(
+            "invalid-language",
+            &loc,
+            format!("`{}` is not a BCP 47 language tag", lang.value),
+        )
+        .help = Some("write a tag such as `en`, `es` or `pt-BR`".into());
     }
 }
 
@@ -241,7 +371,10 @@ fn entries(r: &mut Resolver, loaded: &Loaded, model: &mut Model) -> HashMap<Stri
     let mut raw_members: Vec<(Vec<S<String>>, PathBuf)> = Vec::new();
     for (file, ann) in &loaded.annotations {
         for a in &ann.actors {
-            let loc = Loc { file: file.clone(), span: span_of(&a.id, 0) };
+            let loc = Loc {
+                file: file.clone(),
+                span: span_of(&a.id, 0),
+            };
             let kind = r.one_of(&a.kind, file, "actor kind", &ActorKind::ALL);
             if !r.define(&mut ids, "glossary", &a.id.value, loc.clone()) {
                 continue;
@@ -254,14 +387,21 @@ fn entries(r: &mut Resolver, loaded: &Loaded, model: &mut Model) -> HashMap<Stri
                 aliases: aliases(&a.name, &a.aliases),
                 member_of: Vec::new(),
                 summary: a.summary.as_ref().map(|s| text(s, file, 0, false)),
-                links: a.links.iter().filter_map(|l| Some((l.title.value.clone(), r.url(&l.url, file, 0)?))).collect(),
+                links: a
+                    .links
+                    .iter()
+                    .filter_map(|l| Some((l.title.value.clone(), r.url(&l.url, file, 0)?)))
+                    .collect(),
                 link_mentions: a.link_mentions.unwrap_or(true),
                 loc,
             });
             raw_members.push((a.member_of.clone(), file.clone()));
         }
         for t in &ann.terms {
-            let loc = Loc { file: file.clone(), span: span_of(&t.id, 0) };
+            let loc = Loc {
+                file: file.clone(),
+                span: span_of(&t.id, 0),
+            };
             if !r.define(&mut ids, "glossary", &t.id.value, loc.clone()) {
                 continue;
             }
@@ -289,25 +429,44 @@ fn entries(r: &mut Resolver, loaded: &Loaded, model: &mut Model) -> HashMap<Stri
         .map(|(i, e)| (e.id.clone(), i))
         .collect();
     for (i, (members, file)) in raw_members.iter().enumerate() {
-        let resolved: Vec<usize> = members.iter().filter_map(|m| r.refer(&actor_ids, "actor", m, file, 0)).collect();
+        let resolved: Vec<usize> = members
+            .iter()
+            .filter_map(|m| r.refer(&actor_ids, "actor", m, file, 0))
+            .collect();
         model.entries[i].member_of = resolved;
     }
     check_alias_conflicts(r, &model.entries);
     // Sort by name, remapping member_of.
     let mut order: Vec<usize> = (0..model.entries.len()).collect();
-    order.sort_by_cached_key(|&i| (model.entries[i].name.to_lowercase(), model.entries[i].id.clone()));
+    order.sort_by_cached_key(|&i| {
+        (
+            model.entries[i].name.to_lowercase(),
+            model.entries[i].id.clone(),
+        )
+    });
     let mut new_index = vec![0; order.len()];
     for (new, &old) in order.iter().enumerate() {
         new_index[old] = new;
     }
-    let mut old: Vec<Option<Entry>> = std::mem::take(&mut model.entries).into_iter().map(Some).collect();
-    model.entries = order.iter().map(|&i| old[i].take().expect("each entry is taken once")).collect();
+    let mut old: Vec<Option<Entry>> = std::mem::take(&mut model.entries)
+        .into_iter()
+        .map(Some)
+        .collect();
+    model.entries = order
+        .iter()
+        .map(|&i| old[i].take().expect("each entry is taken once"))
+        .collect();
     for e in &mut model.entries {
         for m in &mut e.member_of {
             *m = new_index[*m];
         }
     }
-    model.entries.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect()
+    model
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.clone(), i))
+        .collect()
 }
 
 fn aliases(name: &S<String>, aliases: &[S<String>]) -> Vec<String> {
@@ -337,7 +496,15 @@ fn check_alias_conflicts(r: &mut Resolver, entries: &[Entry]) {
                         other.loc.file.display(),
                         other.loc.span.line
                     );
-                    r.error("alias-conflict", &e.loc, format!("the alias `{alias}` of `{}` is claimed by `{}` too", e.id, other.id)).help = Some(help);
+                    r.error(
+                        "alias-conflict",
+                        &e.loc,
+                        format!(
+                            "the alias `{alias}` of `{}` is claimed by `{}` too",
+                            e.id, other.id
+                        ),
+                    )
+                    .help = Some(help);
                 }
                 _ => {
                     owner.insert(alias, i);
@@ -356,37 +523,73 @@ fn claims(
     topics: &HashMap<String, usize>,
 ) -> HashMap<String, usize> {
     let mut ids = Ids::default();
-    let actors: HashMap<String, usize> =
-        entries.iter().filter(|(_, i)| matches!(model.entries[**i].kind, EntryKind::Actor(_))).map(|(k, v)| (k.clone(), *v)).collect();
+    let actors: HashMap<String, usize> = entries
+        .iter()
+        .filter(|(_, i)| matches!(model.entries[**i].kind, EntryKind::Actor(_)))
+        .map(|(k, v)| (k.clone(), *v))
+        .collect();
     let mut pending_related: Vec<(usize, &RawClaim, &PathBuf)> = Vec::new();
     for (file, ann) in &loaded.annotations {
         for c in &ann.claims {
-            let loc = Loc { file: file.clone(), span: span_of(&c.id, 0) };
+            let loc = Loc {
+                file: file.clone(),
+                span: span_of(&c.id, 0),
+            };
             if !r.define(&mut ids, "claim", &c.id.value, loc.clone()) {
                 continue;
             }
             let sources = sources(r, &c.sources.value, file, articles);
             if c.sources.value.is_empty() {
-                let sloc = Loc { file: file.clone(), span: span_of(&c.sources, 0) };
-                r.error("no-sources", &sloc, format!("the claim `{}` has no sources", c.id.value)).help =
-                    Some("add at least one `- article: ID` with the `quote:` that supports the claim".into());
+                let sloc = Loc {
+                    file: file.clone(),
+                    span: span_of(&c.sources, 0),
+                };
+                r.error(
+                    "no-sources",
+                    &sloc,
+                    format!("the claim `{}` has no sources", c.id.value),
+                )
+                .help = Some(
+                    "add at least one `- article: ID` with the `quote:` that supports the claim"
+                        .into(),
+                );
             }
             let claim = Claim {
                 id: c.id.value.clone(),
                 text: text(&c.text, file, 0, true),
-                by: c.by.as_ref().and_then(|b| r.refer(&actors, "actor", b, file, 0)),
-                about: c.about.iter().filter_map(|a| r.refer(&actors, "actor", a, file, 0)).collect(),
-                topic: c.topic.as_ref().and_then(|t| r.refer(topics, "topic", t, file, 0)),
+                by: c
+                    .by
+                    .as_ref()
+                    .and_then(|b| r.refer(&actors, "actor", b, file, 0)),
+                about: c
+                    .about
+                    .iter()
+                    .filter_map(|a| r.refer(&actors, "actor", a, file, 0))
+                    .collect(),
+                topic: c
+                    .topic
+                    .as_ref()
+                    .and_then(|t| r.refer(topics, "topic", t, file, 0)),
                 date: c.date.as_ref().and_then(|d| r.date(d, file, 0)),
-                status: c.status.as_ref().and_then(|s| r.one_of(s, file, "status", &Status::ALL)).unwrap_or(Status::Reported),
+                status: c
+                    .status
+                    .as_ref()
+                    .and_then(|s| r.one_of(s, file, "status", &Status::ALL))
+                    .unwrap_or(Status::Reported),
                 note: c.note.as_ref().map(|n| text(n, file, 0, false)),
                 sources,
                 related: Vec::new(),
                 loc,
             };
             if claim.by.is_none() && c.by.is_none() && c.about.is_empty() {
-                r.warning("claim-without-actor", &claim.loc, format!("the claim `{}` has neither `by` nor `about`", claim.id)).help =
-                    Some("say who makes the claim with `by:`, or whom it is about with `about:`".into());
+                r.warning(
+                    "claim-without-actor",
+                    &claim.loc,
+                    format!("the claim `{}` has neither `by` nor `about`", claim.id),
+                )
+                .help = Some(
+                    "say who makes the claim with `by:`, or whom it is about with `about:`".into(),
+                );
             }
             pending_related.push((model.claims.len(), c, file));
             model.claims.push(claim);
@@ -394,12 +597,21 @@ fn claims(
     }
     for (i, c, file) in pending_related {
         for rel in &c.related {
-            let Some(j) = r.refer(&ids.index, "claim", &rel.claim, file, 0) else { continue };
+            let Some(j) = r.refer(&ids.index, "claim", &rel.claim, file, 0) else {
+                continue;
+            };
             let relation = r.one_of(&rel.relation, file, "relation", &Relation::ALL);
             if i == j {
-                let loc = Loc { file: file.clone(), span: span_of(&rel.claim, 0) };
-                r.error("self-relation", &loc, format!("the claim `{}` relates to itself", c.id.value)).help =
-                    Some("a related claim must be another claim".into());
+                let loc = Loc {
+                    file: file.clone(),
+                    span: span_of(&rel.claim, 0),
+                };
+                r.error(
+                    "self-relation",
+                    &loc,
+                    format!("the claim `{}` relates to itself", c.id.value),
+                )
+                .help = Some("a related claim must be another claim".into());
                 continue;
             }
             if let Some(relation) = relation {
@@ -410,29 +622,52 @@ fn claims(
     ids.index
 }
 
-fn sources(r: &mut Resolver, raw: &[RawSource], file: &Path, articles: &HashMap<String, usize>) -> Vec<Source> {
+fn sources(
+    r: &mut Resolver,
+    raw: &[RawSource],
+    file: &Path,
+    articles: &HashMap<String, usize>,
+) -> Vec<Source> {
     let mut out = Vec::new();
     for s in raw {
         let article = r.refer(articles, "article", &s.article, file, 0);
-        let loc = Loc { file: file.to_path_buf(), span: span_of(&s.quote, 0) };
+        let loc = Loc {
+            file: file.to_path_buf(),
+            span: span_of(&s.quote, 0),
+        };
         if crate::normalize::normalize(&s.quote.value).is_empty() {
-            r.error("empty-quote", &loc, "the quote is empty").help = Some("copy the passage of the article that supports this".into());
+            r.error("empty-quote", &loc, "the quote is empty").help =
+                Some("copy the passage of the article that supports this".into());
             continue;
         }
         let occurrence = match &s.occurrence {
             Some(o) if o.value < 1 => {
-                let oloc = Loc { file: file.to_path_buf(), span: span_of(o, 0) };
-                r.error("invalid-occurrence", &oloc, format!("`occurrence: {}` must be 1 or more", o.value)).help =
-                    Some("occurrences count from 1: `occurrence: 1` is the first".into());
+                let oloc = Loc {
+                    file: file.to_path_buf(),
+                    span: span_of(o, 0),
+                };
+                r.error(
+                    "invalid-occurrence",
+                    &oloc,
+                    format!("`occurrence: {}` must be 1 or more", o.value),
+                )
+                .help = Some("occurrences count from 1: `occurrence: 1` is the first".into());
                 continue;
             }
             Some(o) => Some(o.value as usize),
             None => None,
         };
         if let (Some(o), true) = (&s.occurrence, s.prefix.is_some() || s.suffix.is_some()) {
-            let oloc = Loc { file: file.to_path_buf(), span: span_of(o, 0) };
-            r.error("ambiguous-selector", &oloc, "`occurrence` and `prefix`/`suffix` are given together").help =
-                Some("choose the passage by one of them only".into());
+            let oloc = Loc {
+                file: file.to_path_buf(),
+                span: span_of(o, 0),
+            };
+            r.error(
+                "ambiguous-selector",
+                &oloc,
+                "`occurrence` and `prefix`/`suffix` are given together",
+            )
+            .help = Some("choose the passage by one of them only".into());
             continue;
         }
         let Some(article) = article else { continue };
@@ -458,14 +693,19 @@ fn events(
     claims: &HashMap<String, usize>,
 ) {
     let mut ids = Ids::default();
-    let actors: HashMap<String, usize> =
-        entries.iter().filter(|(_, i)| matches!(model.entries[**i].kind, EntryKind::Actor(_))).map(|(k, v)| (k.clone(), *v)).collect();
+    let actors: HashMap<String, usize> = entries
+        .iter()
+        .filter(|(_, i)| matches!(model.entries[**i].kind, EntryKind::Actor(_)))
+        .map(|(k, v)| (k.clone(), *v))
+        .collect();
     for (file, ann) in &loaded.annotations {
         for e in &ann.events {
             event(r, &mut ids, model, e, file, articles, &actors, claims);
         }
     }
-    model.events.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id)));
+    model
+        .events
+        .sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id)));
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -479,18 +719,31 @@ fn event(
     actors: &HashMap<String, usize>,
     claims: &HashMap<String, usize>,
 ) {
-    let loc = Loc { file: file.to_path_buf(), span: span_of(&e.id, 0) };
+    let loc = Loc {
+        file: file.to_path_buf(),
+        span: span_of(&e.id, 0),
+    };
     if !r.define(ids, "event", &e.id.value, loc.clone()) {
         return;
     }
-    let Some(date) = r.date(&e.date, file, 0) else { return };
+    let Some(date) = r.date(&e.date, file, 0) else {
+        return;
+    };
     model.events.push(Event {
         id: e.id.value.clone(),
         date,
         title: text(&e.title, file, 0, true),
         description: e.description.as_ref().map(|d| text(d, file, 0, false)),
-        actors: e.actors.iter().filter_map(|a| r.refer(actors, "actor", a, file, 0)).collect(),
-        claims: e.claims.iter().filter_map(|c| r.refer(claims, "claim", c, file, 0)).collect(),
+        actors: e
+            .actors
+            .iter()
+            .filter_map(|a| r.refer(actors, "actor", a, file, 0))
+            .collect(),
+        claims: e
+            .claims
+            .iter()
+            .filter_map(|c| r.refer(claims, "claim", c, file, 0))
+            .collect(),
         sources: sources(r, &e.sources, file, articles),
         loc,
     });
@@ -519,11 +772,36 @@ pub fn texts(model: &Model) -> Vec<&Text> {
 /// Checks every link of every Markdown text and article body.
 fn check_links(r: &mut Resolver, model: &Model) {
     let mut known: HashMap<&str, Vec<&str>> = HashMap::new();
-    known.insert("articles", model.articles.iter().map(|a| a.id.as_str()).collect());
-    known.insert("claims", model.claims.iter().map(|c| c.id.as_str()).collect());
-    known.insert("events", model.events.iter().map(|e| e.id.as_str()).collect());
-    known.insert("actors", model.entries.iter().filter(|e| e.section() == "actors").map(|e| e.id.as_str()).collect());
-    known.insert("terms", model.entries.iter().filter(|e| e.section() == "terms").map(|e| e.id.as_str()).collect());
+    known.insert(
+        "articles",
+        model.articles.iter().map(|a| a.id.as_str()).collect(),
+    );
+    known.insert(
+        "claims",
+        model.claims.iter().map(|c| c.id.as_str()).collect(),
+    );
+    known.insert(
+        "events",
+        model.events.iter().map(|e| e.id.as_str()).collect(),
+    );
+    known.insert(
+        "actors",
+        model
+            .entries
+            .iter()
+            .filter(|e| e.section() == "actors")
+            .map(|e| e.id.as_str())
+            .collect(),
+    );
+    known.insert(
+        "terms",
+        model
+            .entries
+            .iter()
+            .filter(|e| e.section() == "terms")
+            .map(|e| e.id.as_str())
+            .collect(),
+    );
     for t in texts(model) {
         for (dest, _) in &t.doc.links {
             check_link(r, &known, dest, &t.loc);
@@ -533,7 +811,15 @@ fn check_links(r: &mut Resolver, model: &Model) {
         for (dest, range) in &a.doc.links {
             let mut span = Span::from_offset(&a.body, range.start, range.len());
             span.line += a.body_line - 1;
-            check_link(r, &known, dest, &Loc { file: a.file.clone(), span });
+            check_link(
+                r,
+                &known,
+                dest,
+                &Loc {
+                    file: a.file.clone(),
+                    span,
+                },
+            );
         }
     }
 }
@@ -552,7 +838,12 @@ fn check_link(r: &mut Resolver, known: &HashMap<&str, Vec<&str>>, dest: &str, lo
             Some(k) => format!("did you mean `@/{k}/{id}`?"),
             None => "internal links are @/articles/ID, @/claims/ID, @/actors/ID, @/terms/ID or @/events/ID".into(),
         };
-        r.error("invalid-link", loc, format!("`{dest}` is not an internal link")).help = Some(help);
+        r.error(
+            "invalid-link",
+            loc,
+            format!("`{dest}` is not an internal link"),
+        )
+        .help = Some(help);
         return;
     };
     if !ids.contains(&id) {
@@ -560,7 +851,12 @@ fn check_link(r: &mut Resolver, known: &HashMap<&str, Vec<&str>>, dest: &str, lo
             Some(close) => format!("did you mean `@/{kind}/{close}`?"),
             None => format!("no page `{kind}/{id}` exists"),
         };
-        r.error("broken-link", loc, format!("the link `{dest}` points to nothing")).help = Some(help);
+        r.error(
+            "broken-link",
+            loc,
+            format!("the link `{dest}` points to nothing"),
+        )
+        .help = Some(help);
     }
 }
 
@@ -576,15 +872,29 @@ fn warn_unused(r: &mut Resolver, model: &Model) {
     }
     for (a, cited) in model.articles.iter().zip(cited) {
         if !cited {
-            let loc = Loc { file: a.file.clone(), span: Span::new(1, 1, 3) };
-            r.warning("uncited-article", &loc, format!("no claim cites the article `{}`", a.id)).help =
-                Some("add a claim with a quote from it, or remove the article".into());
+            let loc = Loc {
+                file: a.file.clone(),
+                span: Span::new(1, 1, 3),
+            };
+            r.warning(
+                "uncited-article",
+                &loc,
+                format!("no claim cites the article `{}`", a.id),
+            )
+            .help = Some("add a claim with a quote from it, or remove the article".into());
         }
     }
     for (t, used) in model.topics.iter().zip(topic_used) {
         if !used {
-            r.warning("empty-topic", &t.loc, format!("the topic `{}` has no claims", t.id)).help =
-                Some(format!("give a claim `topic: {}`, or remove the topic", t.id));
+            r.warning(
+                "empty-topic",
+                &t.loc,
+                format!("the topic `{}` has no claims", t.id),
+            )
+            .help = Some(format!(
+                "give a claim `topic: {}`, or remove the topic",
+                t.id
+            ));
         }
     }
 }
@@ -601,14 +911,25 @@ mod tests {
         for bad in ["", "Petro", "a--b", "-a", "a-", "a_b", "é", &"a".repeat(65)] {
             assert!(check_id(bad).is_err(), "{bad}");
         }
-        assert!(check_id("Gustavo Petro").unwrap_err().contains("`gustavo-petro`"));
+        assert!(
+            check_id("Gustavo Petro")
+                .unwrap_err()
+                .contains("`gustavo-petro`")
+        );
     }
 
     #[test]
     fn only_web_and_mail_urls_are_allowed() {
         assert!(is_allowed_url("https://example.org/x"));
         assert!(is_allowed_url("mailto:desk@example.org"));
-        for bad in ["javascript:alert(1)", "ftp://x", "/relative", "https://", "data:text/html,x", "page.html"] {
+        for bad in [
+            "javascript:alert(1)",
+            "ftp://x",
+            "/relative",
+            "https://",
+            "data:text/html,x",
+            "page.html",
+        ] {
             assert!(!is_allowed_url(bad), "{bad}");
         }
     }

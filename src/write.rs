@@ -14,18 +14,26 @@ pub fn check_output(root: &Path, output: &Path) -> Result<()> {
     let root = absolute(root)?;
     let output = absolute(output)?;
     if root.starts_with(&output) {
-        bail!("the output folder {} would replace the briefing folder {}; choose another with --output", output.display(), root.display());
+        bail!(
+            "the output folder {} would replace the briefing folder {}; choose another with --output",
+            output.display(),
+            root.display()
+        );
     }
     for protected in ["content", "templates"] {
         if output.starts_with(root.join(protected)) {
-            bail!("the output folder {} is inside the briefing's {protected}/ folder; choose another with --output", output.display());
+            bail!(
+                "the output folder {} is inside the briefing's {protected}/ folder; choose another with --output",
+                output.display()
+            );
         }
     }
     Ok(())
 }
 
 fn absolute(path: &Path) -> Result<PathBuf> {
-    let path = std::path::absolute(path).with_context(|| format!("resolving {}", path.display()))?;
+    let path =
+        std::path::absolute(path).with_context(|| format!("resolving {}", path.display()))?;
     // Canonicalise the longest existing ancestor, so that links and `..` cannot hide the real place.
     let mut existing = path.as_path();
     let mut rest = Vec::new();
@@ -38,7 +46,9 @@ fn absolute(path: &Path) -> Result<PathBuf> {
             _ => break,
         }
     }
-    let mut real = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
+    let mut real = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
     real.extend(rest.iter().rev());
     Ok(real)
 }
@@ -46,7 +56,10 @@ fn absolute(path: &Path) -> Result<PathBuf> {
 /// Writes `files` as the new contents of `output`. On failure the previous
 /// contents of `output` are left as they were.
 pub fn write_site(output: &Path, files: &[Output]) -> Result<()> {
-    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     let parent = match output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -62,7 +75,8 @@ pub fn write_site(output: &Path, files: &[Output]) -> Result<()> {
 
 fn stage(staging: &Path, files: &[Output]) -> Result<()> {
     if staging.exists() {
-        fs::remove_dir_all(staging).with_context(|| format!("removing the leftover {}", staging.display()))?;
+        fs::remove_dir_all(staging)
+            .with_context(|| format!("removing the leftover {}", staging.display()))?;
     }
     fs::create_dir_all(staging).with_context(|| format!("creating {}", staging.display()))?;
     let mut made: Vec<PathBuf> = Vec::new();
@@ -79,19 +93,23 @@ fn stage(staging: &Path, files: &[Output]) -> Result<()> {
 
 fn swap(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<()> {
     if !output.exists() {
-        return fs::rename(staging, output).with_context(|| format!("moving the new site into {}", output.display()));
+        return fs::rename(staging, output)
+            .with_context(|| format!("moving the new site into {}", output.display()));
     }
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
     if old.exists() {
-        fs::remove_dir_all(&old).with_context(|| format!("removing the leftover {}", old.display()))?;
+        fs::remove_dir_all(&old)
+            .with_context(|| format!("removing the leftover {}", old.display()))?;
     }
-    fs::rename(output, &old).with_context(|| format!("moving the previous site {} aside", output.display()))?;
+    fs::rename(output, &old)
+        .with_context(|| format!("moving the previous site {} aside", output.display()))?;
     if let Err(err) = fs::rename(staging, output) {
         // Put the previous site back before reporting.
         let _ = fs::rename(&old, output);
         return Err(err).with_context(|| format!("moving the new site into {}", output.display()));
     }
-    fs::remove_dir_all(&old).with_context(|| format!("removing the previous site at {}", old.display()))
+    fs::remove_dir_all(&old)
+        .with_context(|| format!("removing the previous site at {}", old.display()))
 }
 
 #[cfg(test)]
@@ -113,11 +131,29 @@ mod tests {
     fn replaces_the_previous_site_whole() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write_site(&out, &[Output { path: "a/old.html".into(), bytes: b"old".to_vec() }]).unwrap();
-        write_site(&out, &[Output { path: "index.html".into(), bytes: b"new".to_vec() }]).unwrap();
+        write_site(
+            &out,
+            &[Output {
+                path: "a/old.html".into(),
+                bytes: b"old".to_vec(),
+            }],
+        )
+        .unwrap();
+        write_site(
+            &out,
+            &[Output {
+                path: "index.html".into(),
+                bytes: b"new".to_vec(),
+            }],
+        )
+        .unwrap();
         assert!(!out.join("a/old.html").exists());
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"new");
-        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
     }
 }

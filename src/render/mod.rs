@@ -26,13 +26,25 @@ pub struct Output {
 }
 
 /// Renders every page and asset of the site, minified.
-pub fn render(model: &Model, anchors: &Anchors, matcher: &Matcher, theme: &Theme) -> Result<Vec<Output>, Vec<Diagnostic>> {
-    let shared = Shared { model, anchors, matcher };
+pub fn render(
+    model: &Model,
+    anchors: &Anchors,
+    matcher: &Matcher,
+    theme: &Theme,
+) -> Result<Vec<Output>, Vec<Diagnostic>> {
+    let shared = Shared {
+        model,
+        anchors,
+        matcher,
+    };
     let mut pages = page_data(&shared);
     // Glossary pages come last: they list the mentions the others hold.
     let mut by_entry: BTreeMap<usize, Vec<MentionRecord>> = BTreeMap::new();
     for record in pages.iter().flat_map(|p| p.records.iter()) {
-        by_entry.entry(record.entry).or_default().push(record.clone());
+        by_entry
+            .entry(record.entry)
+            .or_default()
+            .push(record.clone());
     }
     let entries: Vec<PageData> = (0..model.entries.len())
         .into_par_iter()
@@ -40,7 +52,10 @@ pub fn render(model: &Model, anchors: &Anchors, matcher: &Matcher, theme: &Theme
         .collect();
     pages.extend(entries);
     let site = site_data(model, theme);
-    let rendered: Vec<Result<Output, Diagnostic>> = pages.par_iter().map(|page| render_page(theme, &site, page)).collect();
+    let rendered: Vec<Result<Output, Diagnostic>> = pages
+        .par_iter()
+        .map(|page| render_page(theme, &site, page))
+        .collect();
     let mut outputs = Vec::with_capacity(rendered.len() + theme.assets.len());
     let mut errors = Vec::new();
     for r in rendered {
@@ -53,7 +68,10 @@ pub fn render(model: &Model, anchors: &Anchors, matcher: &Matcher, theme: &Theme
         errors.dedup();
         return Err(errors);
     }
-    outputs.extend(theme.assets.iter().map(|a| Output { path: a.published.clone(), bytes: a.bytes.clone() }));
+    outputs.extend(theme.assets.iter().map(|a| Output {
+        path: a.published.clone(),
+        bytes: a.bytes.clone(),
+    }));
     Ok(outputs)
 }
 
@@ -68,13 +86,25 @@ fn page_data(shared: &Shared) -> Vec<PageData> {
         pages::coverage(shared),
         pages::not_found(shared),
     ];
-    pages.par_extend((0..model.articles.len()).into_par_iter().map(|a| pages::article(shared, a)));
-    pages.par_extend((0..model.claims.len()).into_par_iter().map(|c| pages::claim(shared, c)));
+    pages.par_extend(
+        (0..model.articles.len())
+            .into_par_iter()
+            .map(|a| pages::article(shared, a)),
+    );
+    pages.par_extend(
+        (0..model.claims.len())
+            .into_par_iter()
+            .map(|c| pages::claim(shared, c)),
+    );
     pages
 }
 
 fn site_data(model: &Model, theme: &Theme) -> serde_json::Value {
-    let assets: BTreeMap<&str, &str> = theme.assets.iter().map(|a| (a.name.as_str(), a.published.as_str())).collect();
+    let assets: BTreeMap<&str, &str> = theme
+        .assets
+        .iter()
+        .map(|a| (a.name.as_str(), a.published.as_str()))
+        .collect();
     json!({
         "title": model.meta.title,
         "language": model.meta.language,
@@ -84,7 +114,11 @@ fn site_data(model: &Model, theme: &Theme) -> serde_json::Value {
     })
 }
 
-fn render_page(theme: &Theme, site: &serde_json::Value, page: &PageData) -> Result<Output, Diagnostic> {
+fn render_page(
+    theme: &Theme,
+    site: &serde_json::Value,
+    page: &PageData,
+) -> Result<Output, Diagnostic> {
     let root = if page.path.contains('/') { "../" } else { "" };
     let mut context = tera::Context::new();
     context.insert("site", site);
@@ -92,9 +126,19 @@ fn render_page(theme: &Theme, site: &serde_json::Value, page: &PageData) -> Resu
     context.insert("path", &page.path);
     context.insert("page", &page.data);
     let html = theme.tera.render(page.template, &context).map_err(|err| {
-        Diagnostic::error("template", std::path::Path::new("templates").join(page.template).as_path(), Span::file(), format!("rendering {} failed: {}", page.path, error_chain(&err)))
+        Diagnostic::error(
+            "template",
+            std::path::Path::new("templates")
+                .join(page.template)
+                .as_path(),
+            Span::file(),
+            format!("rendering {} failed: {}", page.path, error_chain(&err)),
+        )
     })?;
-    Ok(Output { path: page.path.clone(), bytes: minify(html.as_bytes()) })
+    Ok(Output {
+        path: page.path.clone(),
+        bytes: minify(html.as_bytes()),
+    })
 }
 
 /// Minifies a page with minify-html, keeping it valid HTML.

@@ -34,7 +34,10 @@ struct DateView {
 }
 
 fn date_view(d: &Option<Date>) -> Option<DateView> {
-    d.as_ref().map(|d| DateView { text: d.display(), machine: d.machine() })
+    d.as_ref().map(|d| DateView {
+        text: d.display(),
+        machine: d.machine(),
+    })
 }
 
 #[derive(Serialize)]
@@ -52,16 +55,25 @@ struct ClaimCard {
 
 fn entry_link(model: &Model, i: usize, root: &str) -> Link {
     let e = &model.entries[i];
-    Link { href: format!("{root}{}/{}.html", e.section(), e.id), label: e.name.clone() }
+    Link {
+        href: format!("{root}{}/{}.html", e.section(), e.id),
+        label: e.name.clone(),
+    }
 }
 
 fn claim_link(model: &Model, i: usize, root: &str) -> Link {
     let c = &model.claims[i];
-    Link { href: format!("{root}claims/{}.html", c.id), label: plain(&c.text.doc.text) }
+    Link {
+        href: format!("{root}claims/{}.html", c.id),
+        label: plain(&c.text.doc.text),
+    }
 }
 
 fn article_link(a: &Article, root: &str) -> Link {
-    Link { href: format!("{root}articles/{}.html", a.id), label: a.display_title() }
+    Link {
+        href: format!("{root}articles/{}.html", a.id),
+        label: a.display_title(),
+    }
 }
 
 /// The distinct articles a claim's sources cite, in the order first cited.
@@ -85,12 +97,19 @@ fn claim_card(pt: &mut PageText, model: &Model, i: usize) -> ClaimCard {
         text: pt.text(&c.text),
         status: c.status.name(),
         by: c.by.map(|b| entry_link(model, b, root)),
-        about: c.about.iter().map(|&a| entry_link(model, a, root)).collect(),
+        about: c
+            .about
+            .iter()
+            .map(|&a| entry_link(model, a, root))
+            .collect(),
         topic: c.topic.map(|t| model.topics[t].id.clone()),
         sources: articles.len(),
         outlets: articles
             .iter()
-            .map(|&a| Link { href: format!("{root}articles/{}.html", model.articles[a].id), label: model.articles[a].outlet.clone() })
+            .map(|&a| Link {
+                href: format!("{root}articles/{}.html", model.articles[a].id),
+                label: model.articles[a].outlet.clone(),
+            })
             .collect(),
     }
 }
@@ -100,19 +119,28 @@ fn claim_card(pt: &mut PageText, model: &Model, i: usize) -> ClaimCard {
 fn claim_groups(pt: &mut PageText, model: &Model, home: bool) -> Vec<Value> {
     let mut groups = Vec::new();
     for (t, topic) in model.topics.iter().enumerate() {
-        let claims: Vec<ClaimCard> = (0..model.claims.len()).filter(|&c| model.claims[c].topic == Some(t)).map(|c| claim_card(pt, model, c)).collect();
+        let claims: Vec<ClaimCard> = (0..model.claims.len())
+            .filter(|&c| model.claims[c].topic == Some(t))
+            .map(|c| claim_card(pt, model, c))
+            .collect();
         if !claims.is_empty() {
             let summary = match &topic.summary {
                 Some(s) if home => Some(pt.home(s, None)),
                 Some(s) => Some(pt.text(s)),
                 None => None,
             };
-            groups.push(json!({"id": topic.id, "title": topic.title, "summary": summary, "claims": claims}));
+            groups.push(
+                json!({"id": topic.id, "title": topic.title, "summary": summary, "claims": claims}),
+            );
         }
     }
-    let rest: Vec<ClaimCard> = (0..model.claims.len()).filter(|&c| model.claims[c].topic.is_none()).map(|c| claim_card(pt, model, c)).collect();
+    let rest: Vec<ClaimCard> = (0..model.claims.len())
+        .filter(|&c| model.claims[c].topic.is_none())
+        .map(|c| claim_card(pt, model, c))
+        .collect();
     if !rest.is_empty() {
-        groups.push(json!({"id": "other", "title": "Other claims", "summary": null, "claims": rest}));
+        groups
+            .push(json!({"id": "other", "title": "Other claims", "summary": null, "claims": rest}));
     }
     groups
 }
@@ -134,8 +162,14 @@ fn article_cards(model: &Model, root: &str) -> Vec<ArticleCard> {
         .iter()
         .enumerate()
         .map(|(a, article)| {
-            let citing: Vec<usize> = (0..model.claims.len()).filter(|&c| model.claims[c].sources.iter().any(|s| s.article == a)).collect();
-            let only_here = citing.iter().filter(|&&c| cited_articles(&model.claims[c]).len() == 1).map(|&c| claim_link(model, c, root)).collect();
+            let citing: Vec<usize> = (0..model.claims.len())
+                .filter(|&c| model.claims[c].sources.iter().any(|s| s.article == a))
+                .collect();
+            let only_here = citing
+                .iter()
+                .filter(|&&c| cited_articles(&model.claims[c]).len() == 1)
+                .map(|&c| claim_link(model, c, root))
+                .collect();
             ArticleCard {
                 href: format!("{root}articles/{}.html", article.id),
                 title: article.display_title(),
@@ -150,7 +184,12 @@ fn article_cards(model: &Model, root: &str) -> Vec<ArticleCard> {
 }
 
 fn finish(path: &str, template: &'static str, pt: PageText, data: Value) -> PageData {
-    PageData { path: path.to_string(), template, data, records: pt.records }
+    PageData {
+        path: path.to_string(),
+        template,
+        data,
+        records: pt.records,
+    }
 }
 
 /// `index.html`.
@@ -188,10 +227,17 @@ pub fn article(shared: &Shared, a: usize) -> PageData {
     let model = shared.model;
     let article = &model.articles[a];
     let path = format!("articles/{}.html", article.id);
-    let mut pt = PageText::new(shared, &path, &format!("Article: {}", article.display_title()));
+    let mut pt = PageText::new(
+        shared,
+        &path,
+        &format!("Article: {}", article.display_title()),
+    );
     let note = pt.home_opt(&article.note, None);
     let body = pt.article(a);
-    let claims: Vec<Link> = (0..model.claims.len()).filter(|&c| model.claims[c].sources.iter().any(|s| s.article == a)).map(|c| claim_link(model, c, "../")).collect();
+    let claims: Vec<Link> = (0..model.claims.len())
+        .filter(|&c| model.claims[c].sources.iter().any(|s| s.article == a))
+        .map(|c| claim_link(model, c, "../"))
+        .collect();
     let data = json!({
         "id": article.id,
         "title": article.display_title(),
@@ -238,7 +284,13 @@ struct SourceView {
     url: Option<String>,
 }
 
-fn source_views(pt: &mut PageText, model: &Model, sources: &[Source], found: &[Option<std::ops::Range<usize>>], anchor: impl Fn(usize) -> String) -> Vec<SourceView> {
+fn source_views(
+    pt: &mut PageText,
+    model: &Model,
+    sources: &[Source],
+    found: &[Option<std::ops::Range<usize>>],
+    anchor: impl Fn(usize) -> String,
+) -> Vec<SourceView> {
     let root = pt.root;
     sources
         .iter()
@@ -274,10 +326,20 @@ pub fn claim(shared: &Shared, c: usize) -> PageData {
     let model = shared.model;
     let claim = &model.claims[c];
     let path = format!("claims/{}.html", claim.id);
-    let mut pt = PageText::new(shared, &path, &format!("Claim: {}", plain(&claim.text.doc.text)));
+    let mut pt = PageText::new(
+        shared,
+        &path,
+        &format!("Claim: {}", plain(&claim.text.doc.text)),
+    );
     let text = pt.home(&claim.text, None);
     let note = pt.home_opt(&claim.note, None);
-    let sources = source_views(&mut pt, model, &claim.sources, &shared.anchors.claim_quotes[c], |n| claim_anchor(&claim.id, n));
+    let sources = source_views(
+        &mut pt,
+        model,
+        &claim.sources,
+        &shared.anchors.claim_quotes[c],
+        |n| claim_anchor(&claim.id, n),
+    );
     let mut related: Vec<Value> = claim
         .related
         .iter()
@@ -321,7 +383,12 @@ pub fn glossary_index(shared: &Shared) -> PageData {
     let mut current: Option<String> = None;
     let mut entries: Vec<Value> = Vec::new();
     for (i, e) in model.entries.iter().enumerate() {
-        let letter = e.name.chars().next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+        let letter = e
+            .name
+            .chars()
+            .next()
+            .map(|c| c.to_uppercase().collect::<String>())
+            .unwrap_or_default();
         if current.as_ref().is_some_and(|l| *l != letter) {
             letters.push(json!({"letter": current, "entries": std::mem::take(&mut entries)}));
         }
@@ -331,7 +398,12 @@ pub fn glossary_index(shared: &Shared) -> PageData {
     if current.is_some() {
         letters.push(json!({"letter": current, "entries": entries}));
     }
-    finish("actors/index.html", "glossary.html", pt, json!({"letters": letters}))
+    finish(
+        "actors/index.html",
+        "glossary.html",
+        pt,
+        json!({"letters": letters}),
+    )
 }
 
 fn kind_label(kind: EntryKind) -> &'static str {
@@ -350,7 +422,10 @@ pub fn entry(shared: &Shared, i: usize, mentions: Vec<MentionRecord>) -> PageDat
     let mut pt = PageText::new(shared, &path, &e.name);
     let summary = pt.home_opt(&e.summary, Some(i));
     let cards = |pt: &mut PageText, f: &dyn Fn(&Claim) -> bool| -> Vec<ClaimCard> {
-        (0..model.claims.len()).filter(|&c| f(&model.claims[c])).map(|c| claim_card(pt, model, c)).collect()
+        (0..model.claims.len())
+            .filter(|&c| f(&model.claims[c]))
+            .map(|c| claim_card(pt, model, c))
+            .collect()
     };
     let by = cards(&mut pt, &|c| c.by == Some(i));
     let about = cards(&mut pt, &|c| c.about.contains(&i));
@@ -360,7 +435,13 @@ pub fn entry(shared: &Shared, i: usize, mentions: Vec<MentionRecord>) -> PageDat
         .filter(|ev| ev.actors.contains(&i))
         .map(|ev| json!({"href": format!("../timeline/index.html#event-{}", ev.id), "label": plain(&ev.title.doc.text), "date": date_view(&Some(ev.date.clone()))}))
         .collect();
-    let members: Vec<Link> = model.entries.iter().enumerate().filter(|(_, m)| m.member_of.contains(&i)).map(|(j, _)| entry_link(model, j, "../")).collect();
+    let members: Vec<Link> = model
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.member_of.contains(&i))
+        .map(|(j, _)| entry_link(model, j, "../"))
+        .collect();
     let mentions: Vec<Value> = mentions
         .into_iter()
         .map(|m| json!({"href": format!("../{}", m.href), "page": m.page, "before": m.before, "text": m.text, "after": m.after}))
@@ -392,7 +473,13 @@ pub fn timeline(shared: &Shared) -> PageData {
     for (i, e) in model.events.iter().enumerate() {
         let title = pt.home(&e.title, None);
         let description = pt.home_opt(&e.description, None);
-        let sources = source_views(&mut pt, model, &e.sources, &shared.anchors.event_quotes[i], |n| event_anchor(&e.id, n));
+        let sources = source_views(
+            &mut pt,
+            model,
+            &e.sources,
+            &shared.anchors.event_quotes[i],
+            |n| event_anchor(&e.id, n),
+        );
         events.push(json!({
             "id": e.id,
             "date": date_view(&Some(e.date.clone())),
@@ -403,7 +490,12 @@ pub fn timeline(shared: &Shared) -> PageData {
             "sources": sources,
         }));
     }
-    finish("timeline/index.html", "timeline.html", pt, json!({"events": events}))
+    finish(
+        "timeline/index.html",
+        "timeline.html",
+        pt,
+        json!({"events": events}),
+    )
 }
 
 /// `coverage/index.html`: which source reports which claim.

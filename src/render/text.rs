@@ -50,7 +50,15 @@ impl<'s, 'm> PageText<'s, 'm> {
     /// A writer for the page at `path`, which the glossary calls `label`.
     pub fn new(shared: &'s Shared<'m>, path: &str, label: &str) -> Self {
         let root = if path.contains('/') { "../" } else { "" };
-        PageText { shared, path: path.to_string(), label: label.to_string(), root, counts: HashMap::new(), records: Vec::new(), recording: false }
+        PageText {
+            shared,
+            path: path.to_string(),
+            label: label.to_string(),
+            root,
+            counts: HashMap::new(),
+            records: Vec::new(),
+            recording: false,
+        }
     }
 
     /// Renders a Markdown text shown here but at home on another page: its
@@ -71,7 +79,9 @@ impl<'s, 'm> PageText<'s, 'm> {
 
     /// Like [`PageText::home`] for an optional text; empty when absent.
     pub fn home_opt(&mut self, text: &Option<Text>, skip: Option<usize>) -> String {
-        text.as_ref().map(|t| self.home(t, skip)).unwrap_or_default()
+        text.as_ref()
+            .map(|t| self.home(t, skip))
+            .unwrap_or_default()
     }
 
     /// Renders an article body with its highlights and margin notes.
@@ -91,7 +101,11 @@ impl<'s, 'm> PageText<'s, 'm> {
                         claim.id,
                         markdown::escape(&plain(&claim.text.doc.text))
                     );
-                    (format!("hl status-{status}"), format!("Claim: {}", plain(&claim.text.doc.text)), note)
+                    (
+                        format!("hl status-{status}"),
+                        format!("Claim: {}", plain(&claim.text.doc.text)),
+                        note,
+                    )
                 }
                 Owner::Event(e) => {
                     let event = &model.events[e];
@@ -102,11 +116,25 @@ impl<'s, 'm> PageText<'s, 'm> {
                         markdown::escape(&plain(&event.title.doc.text)),
                         markdown::escape(&event.date.display())
                     );
-                    ("hl hl-event".to_string(), format!("Event: {}", plain(&event.title.doc.text)), note)
+                    (
+                        "hl hl-event".to_string(),
+                        format!("Event: {}", plain(&event.title.doc.text)),
+                        note,
+                    )
                 }
             };
-            marks.push(Mark { range: h.range.clone(), kind: MarkKind::Highlight { anchor: h.anchor.clone(), class, title } });
-            notes.push(Note { at: h.range.start, html: note });
+            marks.push(Mark {
+                range: h.range.clone(),
+                kind: MarkKind::Highlight {
+                    anchor: h.anchor.clone(),
+                    class,
+                    title,
+                },
+            });
+            notes.push(Note {
+                at: h.range.start,
+                html: note,
+            });
         }
         notes.sort_by_key(|n| n.at);
         self.recording = true;
@@ -115,7 +143,13 @@ impl<'s, 'm> PageText<'s, 'm> {
         html
     }
 
-    fn doc(&mut self, doc: &Doc, mut marks: Vec<Mark>, notes: &[Note], skip: Option<usize>) -> String {
+    fn doc(
+        &mut self,
+        doc: &Doc,
+        mut marks: Vec<Mark>,
+        notes: &[Note],
+        skip: Option<usize>,
+    ) -> String {
         let model = self.shared.model;
         for found in self.shared.matcher.find_in_doc(doc) {
             if Some(found.entry) == skip {
@@ -166,7 +200,12 @@ pub fn context(text: &str, start: usize, end: usize) -> (String, String) {
         b.insert_str(0, "… ");
     }
     let after_all: Vec<&str> = text[end..].split_whitespace().collect();
-    let mut a = after_all.iter().take(8).copied().collect::<Vec<_>>().join(" ");
+    let mut a = after_all
+        .iter()
+        .take(8)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
     if text[end..].starts_with(char::is_whitespace) && !a.is_empty() {
         a.insert(0, ' ');
     }
@@ -183,14 +222,28 @@ pub fn sentence(text: &str, start: usize, end: usize) -> (String, String) {
     let from = head
         .char_indices()
         .rev()
-        .find(|&(i, c)| c == '\n' || (matches!(c, '.' | '!' | '?') && head[i + 1..].starts_with(' ')))
+        .find(|&(i, c)| {
+            c == '\n' || (matches!(c, '.' | '!' | '?') && head[i + 1..].starts_with(' '))
+        })
         .map_or(0, |(i, c)| i + c.len_utf8());
     let tail = &text[end..];
     let to = tail
         .char_indices()
-        .find(|&(i, c)| c == '\n' || (matches!(c, '.' | '!' | '?') && (tail[i + 1..].starts_with([' ', '\n']) || i + 1 == tail.len())))
-        .map_or(tail.len(), |(i, c)| if c == '\n' { i } else { i + c.len_utf8() });
-    (plain_keep_edges(&text[from..start]).trim_start().to_string(), plain_keep_edges(&tail[..to]))
+        .find(|&(i, c)| {
+            c == '\n'
+                || (matches!(c, '.' | '!' | '?')
+                    && (tail[i + 1..].starts_with([' ', '\n']) || i + 1 == tail.len()))
+        })
+        .map_or(
+            tail.len(),
+            |(i, c)| if c == '\n' { i } else { i + c.len_utf8() },
+        );
+    (
+        plain_keep_edges(&text[from..start])
+            .trim_start()
+            .to_string(),
+        plain_keep_edges(&tail[..to]),
+    )
 }
 
 fn plain_keep_edges(s: &str) -> String {
@@ -213,7 +266,10 @@ mod tests {
         let text = "First one. When asked, Trump said progress was made. Next one.";
         let start = text.find("Trump").unwrap();
         let end = text.find(" was").unwrap();
-        assert_eq!(sentence(text, start, end), ("When asked, ".to_string(), " was made.".to_string()));
+        assert_eq!(
+            sentence(text, start, end),
+            ("When asked, ".to_string(), " was made.".to_string())
+        );
     }
 
     #[test]

@@ -36,8 +36,10 @@ pub struct Asset {
 /// Loads the theme: built-in files, replaced by any file of the same name in
 /// `root/templates/`.
 pub fn load(root: &Path) -> Result<Theme, Vec<Diagnostic>> {
-    let mut files: BTreeMap<String, (String, Option<PathBuf>)> =
-        BUILT_IN.iter().map(|(name, text)| (name.to_string(), (text.to_string(), None))).collect();
+    let mut files: BTreeMap<String, (String, Option<PathBuf>)> = BUILT_IN
+        .iter()
+        .map(|(name, text)| (name.to_string(), (text.to_string(), None)))
+        .collect();
     let mut diags = Vec::new();
     let mut overrides = Vec::new();
     let dir = root.join("templates");
@@ -46,7 +48,9 @@ pub fn load(root: &Path) -> Result<Theme, Vec<Diagnostic>> {
             if !entry.file_type().is_file() {
                 continue;
             }
-            let Ok(name) = entry.path().strip_prefix(&dir) else { continue };
+            let Ok(name) = entry.path().strip_prefix(&dir) else {
+                continue;
+            };
             let name = name.to_string_lossy().replace('\\', "/");
             let relative = Path::new("templates").join(&name);
             match fs::read_to_string(entry.path()) {
@@ -54,7 +58,12 @@ pub fn load(root: &Path) -> Result<Theme, Vec<Diagnostic>> {
                     overrides.push((relative.clone(), text.clone()));
                     files.insert(name, (text, Some(relative)));
                 }
-                Err(err) => diags.push(Diagnostic::error("unreadable", &relative, Span::file(), format!("cannot read the template: {err}"))),
+                Err(err) => diags.push(Diagnostic::error(
+                    "unreadable",
+                    &relative,
+                    Span::file(),
+                    format!("cannot read the template: {err}"),
+                )),
             }
         }
     }
@@ -65,16 +74,39 @@ pub fn load(root: &Path) -> Result<Theme, Vec<Diagnostic>> {
         if name.ends_with(".html") {
             templates.push((name, text, origin));
         } else {
-            assets.push(Asset { published: hashed_name(&name, text.as_bytes()), name, bytes: text.into_bytes() });
+            assets.push(Asset {
+                published: hashed_name(&name, text.as_bytes()),
+                name,
+                bytes: text.into_bytes(),
+            });
         }
     }
-    let pairs: Vec<(&str, &str)> = templates.iter().map(|(n, t, _)| (n.as_str(), t.as_str())).collect();
+    let pairs: Vec<(&str, &str)> = templates
+        .iter()
+        .map(|(n, t, _)| (n.as_str(), t.as_str()))
+        .collect();
     if let Err(err) = tera.add_raw_templates(pairs) {
-        let file = templates.iter().find(|(n, _, _)| err.to_string().contains(n.as_str())).and_then(|(_, _, o)| o.clone());
+        let file = templates
+            .iter()
+            .find(|(n, _, _)| err.to_string().contains(n.as_str()))
+            .and_then(|(_, _, o)| o.clone());
         let file = file.unwrap_or_else(|| PathBuf::from("templates"));
-        diags.push(Diagnostic::error("template", &file, Span::file(), format!("the template does not compile: {}", error_chain(&err))));
+        diags.push(Diagnostic::error(
+            "template",
+            &file,
+            Span::file(),
+            format!("the template does not compile: {}", error_chain(&err)),
+        ));
     }
-    if diags.is_empty() { Ok(Theme { tera, assets, overrides }) } else { Err(diags) }
+    if diags.is_empty() {
+        Ok(Theme {
+            tera,
+            assets,
+            overrides,
+        })
+    } else {
+        Err(diags)
+    }
 }
 
 /// `style.css` → `style.0123abcd.css`, from the contents' BLAKE3 hash.
