@@ -1,0 +1,390 @@
+//! End-to-end: build real briefings into temporary folders and check the pages.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use briefing::normalize::normalize;
+use briefing::{BuildOptions, Failure, build};
+use scraper::{Html, Selector};
+
+fn manifest() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn build_into(root: &Path, output: &Path) -> Result<briefing::Outcome, Failure> {
+    build(&BuildOptions {
+        root: root.to_path_buf(),
+        output: Some(output.to_path_buf()),
+        deny_warnings: true,
+        write: true,
+    })
+}
+
+/// Every file of a built site, by path relative to its root.
+fn read_site(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+fn built(root: &Path) -> (tempfile::TempDir, BTreeMap<String, Vec<u8>>) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    if let Err(e) = build_into(root, &out) {
+        match e {
+            Failure::Content {
+                diagnostics,
+                sources,
+            } => panic!("{}", sources.render_all(&diagnostics)),
+            Failure::Io(e) => panic!("{e:#}"),
+        }
+    }
+    let site = read_site(&out);
+    (dir, site)
+}
+
+/// Resolves `href` from the page at `page` to a site path and fragment.
+fn resolve(page: &str, href: &str) -> (String, Option<String>) {
+    let (path, fragment) = match href.split_once('#') {
+        Some((p, f)) => (p, Some(f.to_string())),
+        None => (href, None),
+    };
+    if path.is_empty() {
+        return (page.to_string(), fragment);
+    }
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop();
+    for piece in path.split('/') {
+        match piece {
+            ".." => {
+                parts.pop();
+            }
+            "." => {}
+            p => parts.push(p),
+        }
+    }
+    (parts.join("/"), fragment)
+}
+
+/// Checks that every relative link of every page reaches a file, and every
+/// fragment an element id of it; returns how many links were checked.
+fn check_links(site: &BTreeMap<String, Vec<u8>>) -> usize {
+    let pages: HashMap<&str, Html> = site
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(p, b)| {
+            (
+                p.as_str(),
+                Html::parse_document(std::str::from_utf8(b).unwrap()),
+            )
+        })
+        .collect();
+    let ids: HashMap<&str, HashSet<String>> = pages
+        .iter()
+        .map(|(p, doc)| {
+            (
+                *p,
+                doc.select(&sel("[id]"))
+                    .map(|e| e.value().attr("id").unwrap().to_string())
+                    .collect(),
+            )
+        })
+        .collect();
+    let mut checked = 0;
+    let mut broken = Vec::new();
+    for (page, doc) in &pages {
+        if *page == "404.html" {
+            continue;
+        }
+        for el in doc.select(&sel("a[href], link[href]")) {
+            let href = el.value().attr("href").unwrap();
+            if href.starts_with("http://")
+                || href.starts_with("https://")
+                || href.starts_with("mailto:")
+            {
+                continue;
+            }
+            assert!(!href.starts_with('/'), "{page}: absolute link {href}");
+            let (target, fragment) = resolve(page, href);
+            checked += 1;
+            if !site.contains_key(&target) {
+                broken.push(format!("{page}: {href} (no file {target})"));
+            } else if let Some(f) = fragment
+                && !ids.get(target.as_str()).is_some_and(|set| set.contains(&f))
+            {
+                broken.push(format!("{page}: {href} (no id {f} in {target})"));
+            }
+        }
+    }
+    assert!(
+        broken.is_empty(),
+        "{} broken links:\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
+    checked
+}
+
+/// The text of every highlight, by its anchor: the text of all elements
+/// carrying `data-quote="ANCHOR"`, in document order. Pieces in separate
+/// paragraphs join without the break between them, so compare with
+/// [`squeeze`].
+fn highlights(html: &str) -> BTreeMap<String, String> {
+    let doc = Html::parse_document(html);
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    for el in doc.select(&sel("[data-quote]")) {
+        let anchor = el.value().attr("data-quote").unwrap().to_string();
+        let text: String = el.text().collect();
+        out.entry(anchor).or_default().push_str(&text);
+    }
+    out
+}
+
+/// A text normalised as quotes are, without any white space.
+fn squeeze(text: &str) -> String {
+    normalize(text).replace(' ', "")
+}
+
+fn page<'a>(site: &'a BTreeMap<String, Vec<u8>>, path: &str) -> &'a str {
+    std::str::from_utf8(site.get(path).unwrap_or_else(|| panic!("no page {path}"))).unwrap()
+}
+
+#[test]
+fn the_default_briefing_builds_every_page_with_working_links() {
+    let (_dir, site) = built(&manifest());
+    for path in [
+        "index.html",
+        "articles/index.html",
+        "claims/index.html",
+        "actors/index.html",
+        "timeline/index.html",
+        "coverage/index.html",
+        "404.html",
+    ] {
+        assert!(site.contains_key(path), "{path} is missing");
+    }
+    let claims = site
+        .keys()
+        .filter(|p| p.starts_with("claims/") && *p != "claims/index.html")
+        .count();
+    assert!(claims >= 25, "only {claims} claim pages");
+    assert!(
+        site.keys()
+            .any(|p| p.starts_with("style.") && p.ends_with(".css")),
+        "no hashed stylesheet"
+    );
+    let checked = check_links(&site);
+    assert!(checked > 1000, "only {checked} links checked");
+}
+
+#[test]
+fn every_highlight_reads_its_quote_and_links_back_to_its_claim() {
+    let (_dir, site) = built(&manifest());
+    let article = page(&site, "articles/myind-2026-02-04.html");
+    let found = highlights(article);
+    let progress = &found["q-progress-on-narcotics-1"];
+    assert_eq!(normalize(progress), "Trump said progress was being made.");
+    assert!(
+        article.contains("id=q-progress-on-narcotics-1"),
+        "the first piece carries the id"
+    );
+    // The claim page links to the highlight, and the highlight's margin note to the claim.
+    let claim = page(&site, "claims/progress-on-narcotics.html");
+    assert!(claim.contains("../articles/myind-2026-02-04.html#q-progress-on-narcotics-1"));
+    assert!(claim.contains("../articles/unattributed-report.html#q-progress-on-narcotics-2"));
+    assert!(article.contains("href=../claims/progress-on-narcotics.html"));
+}
+
+#[test]
+fn related_claims_are_shown_from_both_ends() {
+    let (_dir, site) = built(&manifest());
+    let stated = page(&site, "claims/no-firm-agreement.html");
+    assert!(
+        stated.contains("contradicts"),
+        "the claim that states the relation"
+    );
+    assert!(stated.contains("href=../claims/agreement-reached.html"));
+    let other = page(&site, "claims/agreement-reached.html");
+    assert!(other.contains("is contradicted by"), "the other end");
+    assert!(other.contains("href=../claims/no-firm-agreement.html"));
+}
+
+#[test]
+fn mentions_link_to_the_glossary_and_the_glossary_lists_them() {
+    let (_dir, site) = built(&manifest());
+    let article = page(&site, "articles/unattributed-report.html");
+    assert!(article.contains("href=../actors/petro.html id=m-petro-1"));
+    let petro = page(&site, "actors/petro.html");
+    assert!(
+        petro.contains("../articles/unattributed-report.html#m-petro-1"),
+        "the glossary links back to the mention"
+    );
+    // "Colombian" is not a mention of Colombia; "Colombia’s" is.
+    let doc = Html::parse_document(article);
+    let colombia: Vec<String> = doc
+        .select(&sel("a.mention[href$='colombia.html']"))
+        .map(|e| e.text().collect())
+        .collect();
+    assert!(colombia.iter().all(|t| t == "Colombia"), "{colombia:?}");
+    assert!(!colombia.is_empty());
+}
+
+#[test]
+fn coverage_counts_the_sources_of_each_claim() {
+    let (_dir, site) = built(&manifest());
+    let coverage = Html::parse_document(page(&site, "coverage/index.html"));
+    let rows: Vec<_> = coverage.select(&sel("table.coverage tbody tr")).collect();
+    assert!(rows.len() >= 25);
+    let both = rows
+        .iter()
+        .filter(|r| r.select(&sel("td a")).count() == 2)
+        .count();
+    assert!(both >= 8, "only {both} claims reported by both sources");
+}
+
+#[test]
+fn building_twice_gives_identical_files() {
+    let (_a, first) = built(&manifest());
+    let (_b, second) = built(&manifest());
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &first {
+        assert!(bytes == &second[path], "{path} differs between two builds");
+    }
+}
+
+#[test]
+fn a_briefing_written_by_someone_else_builds_and_its_highlights_read_its_quotes() {
+    let root = manifest().join("tests/fixtures/other-briefing");
+    let (_dir, site) = built(&root);
+    check_links(&site);
+    let wire = highlights(page(&site, "articles/wire-2026-02-03.html"));
+    let myind = highlights(page(&site, "articles/myind-2026-02-04.html"));
+    let expect = [
+        (
+            &myind,
+            "q-progress-on-narcotics-1",
+            "“Yeah, we did,” Trump said.",
+        ),
+        (
+            &wire,
+            "q-progress-on-narcotics-2",
+            "\"Yeah, we did,\" he told reporters.",
+        ),
+        (
+            &wire,
+            "q-no-firm-agreement-1",
+            "“We worked on it, and we got along very well.” Petro's aides",
+        ),
+        (
+            &wire,
+            "q-cross-paragraph-1",
+            "friendly meeting at the White House. “Yeah, we did,”",
+        ),
+        (
+            &wire,
+            "q-overlapping-1",
+            "we got along very well.\" Petro's aides were pleased. Petro said",
+        ),
+        (&wire, "q-chosen-by-occurrence-1", "Petro said"),
+        (&wire, "q-chosen-by-prefix-1", "Petro said yes."),
+        (&wire, "q-chosen-by-suffix-1", "Trump said"),
+        (
+            &myind,
+            "q-petro-denies-1",
+            "ties to the drug trade - allegations that Petro has denied...",
+        ),
+        (&wire, "q-petro-denies-2", "the meeting was cordial"),
+        (
+            &myind,
+            "e-october-sanctions-1",
+            "The sanctions were linked to alleged but unproven ties",
+        ),
+    ];
+    for (found, anchor, quote) in expect {
+        let text = found
+            .get(anchor)
+            .unwrap_or_else(|| panic!("no highlight {anchor}"));
+        assert_eq!(squeeze(text), squeeze(quote), "{anchor}");
+    }
+    // The one chosen by occurrence is the blockquote's, not the first sentence's.
+    let wire_html = page(&site, "articles/wire-2026-02-03.html");
+    let quote_at = wire_html.find("id=q-chosen-by-occurrence-1").unwrap();
+    assert!(wire_html[..quote_at].contains("<blockquote>"));
+    // Raw HTML is text, the supplied title is bracketed, dates keep their precision.
+    assert!(
+        wire_html.contains("&lt;b>bold&lt;/b>") || wire_html.contains("&lt;b&gt;bold&lt;/b&gt;"),
+        "raw HTML must be escaped"
+    );
+    let myind_html = page(&site, "articles/myind-2026-02-04.html");
+    assert!(myind_html.contains("[A headline the annotator wrote]"));
+    assert!(myind_html.contains(">February 2026<"));
+    // Internal links in Markdown became relative links.
+    assert!(page(&site, "index.html").contains("href=timeline/index.html#event-october-sanctions"));
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_exactly_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("briefing");
+    let out = root.join("public");
+    copy_dir(&manifest().join("tests/fixtures/other-briefing"), &root);
+    build_into(&root, &out).map_err(|_| "first build").unwrap();
+    let before = read_site(&out);
+    // Break a quote, and build again.
+    let claims = root.join("content/annotations/20-claims.yaml");
+    let text = fs::read_to_string(&claims)
+        .unwrap()
+        .replace("Petro said yes.", "Petro said maybe.");
+    fs::write(&claims, text).unwrap();
+    match build_into(&root, &out) {
+        Err(Failure::Content { diagnostics, .. }) => {
+            assert!(diagnostics.iter().any(|d| d.code == "quote-not-found"))
+        }
+        other => panic!(
+            "expected a content failure, got {:?}",
+            other.map(|o| o.pages)
+        ),
+    }
+    assert_eq!(read_site(&out), before, "the previous site changed");
+    let leftovers: Vec<String> = fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary folders left behind: {leftovers:?}"
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).into_iter().flatten() {
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
