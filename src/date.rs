@@ -265,7 +265,9 @@ fn parse_offset(zone: &str) -> Option<i16> {
 
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -306,7 +308,7 @@ mod tests {
 
     #[test]
     fn less_precise_dates_sort_first_within_their_span() {
-        let mut dates = vec![
+        let mut dates = [
             d("2025-10-02"),
             d("2026"),
             d("2025-10"),

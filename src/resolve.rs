@@ -253,21 +253,23 @@ pub fn resolve(loaded: &Loaded) -> (Option<Model>, Vec<Diagnostic>) {
         return (None, r.diags);
     };
     let bfile = briefing_file();
-    let mut model = Model::default();
-    model.meta = Meta {
-        title: raw.title.value.clone(),
-        summary: raw.summary.as_ref().map(|s| text(s, &bfile, 0, false)),
-        date: raw.date.as_ref().and_then(|d| r.date(d, &bfile, 0)),
-        language: raw
-            .language
-            .as_ref()
-            .map_or("en".into(), |l| l.value.clone()),
-        base_url: raw
-            .base_url
-            .as_ref()
-            .and_then(|u| r.url(u, &bfile, 0))
-            .map(|u| if u.ends_with('/') { u } else { u + "/" }),
-        authors: raw.authors.iter().map(|a| a.value.clone()).collect(),
+    let mut model = Model {
+        meta: Meta {
+            title: raw.title.value.clone(),
+            summary: raw.summary.as_ref().map(|s| text(s, &bfile, 0, false)),
+            date: raw.date.as_ref().and_then(|d| r.date(d, &bfile, 0)),
+            language: raw
+                .language
+                .as_ref()
+                .map_or("en".into(), |l| l.value.clone()),
+            base_url: raw
+                .base_url
+                .as_ref()
+                .and_then(|u| r.url(u, &bfile, 0))
+                .map(|u| if u.ends_with('/') { u } else { u + "/" }),
+            authors: raw.authors.iter().map(|a| a.value.clone()).collect(),
+        },
+        ..Model::default()
     };
     if let Some(lang) = &raw.language {
         check_language(&mut r, lang, &bfile);

@@ -16,7 +16,12 @@ fn every_page_kind_of_the_default_briefing() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
-    let options = BuildOptions { root, output: Some(out.clone()), deny_warnings: true, write: true };
+    let options = BuildOptions {
+        root,
+        output: Some(out.clone()),
+        deny_warnings: true,
+        write: true,
+    };
     assert!(build(&options).is_ok(), "the default briefing builds");
     let pages = [
         ("index", "index.html"),
