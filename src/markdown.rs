@@ -160,12 +160,13 @@ pub enum MarkKind {
     },
 }
 
-/// A note placed after the top-level block in which a position of the text falls.
+/// A note about a position of the text: the notes of one top-level block are
+/// gathered into one `<aside class="margin-notes">` placed just before it.
 #[derive(Debug, Clone)]
 pub struct Note {
     /// The position in `Doc::text`.
     pub at: usize,
-    /// The note's HTML.
+    /// The note's HTML: the content of one list item.
     pub html: String,
 }
 
@@ -176,18 +177,24 @@ pub fn render(doc: &Doc, marks: &[Mark], notes: &[Note], root: &str) -> String {
     let mut opened: HashSet<&str> = HashSet::new();
     let mut depth = 0usize;
     let mut notes_left = notes.iter().peekable();
-    let mut position = 0usize;
-    for (event, start) in doc.events.iter().zip(&doc.starts) {
+    let block_ends = top_level_block_ends(doc);
+    for (i, (event, start)) in doc.events.iter().zip(&doc.starts).enumerate() {
+        if let (Event::Start(tag), 0) = (event, depth)
+            && is_block(tag)
+        {
+            let end = block_ends.get(&i).copied().unwrap_or(usize::MAX);
+            let items: Vec<&Note> =
+                std::iter::from_fn(|| notes_left.next_if(|n| n.at < end)).collect();
+            push_notes(&mut out, &items);
+        }
         match (event, start) {
             (Event::Text(text), Some(start)) => {
-                splice(&mut out, text, *start, marks, &mut opened, false);
-                position = start + text.len();
+                splice(&mut out, text, *start, marks, &mut opened, false)
             }
             (Event::Code(text), Some(start)) => {
                 out.push(Event::Html("<code>".into()));
                 splice(&mut out, text, *start, marks, &mut opened, true);
                 out.push(Event::Html("</code>".into()));
-                position = start + text.len();
             }
             (
                 Event::Start(Tag::Link {
@@ -209,23 +216,55 @@ pub fn render(doc: &Doc, marks: &[Mark], notes: &[Note], root: &str) -> String {
         }
         match event {
             Event::Start(tag) if is_block(tag) => depth += 1,
+            Event::End(tag) if is_block_end(tag) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    push_notes(&mut out, &notes_left.collect::<Vec<_>>());
+    let mut html = String::with_capacity(doc.text.len() * 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    html
+}
+
+/// For each top-level block, by the index of its start event: where its
+/// visible text ends.
+fn top_level_block_ends(doc: &Doc) -> std::collections::HashMap<usize, usize> {
+    let mut ends = std::collections::HashMap::new();
+    let mut depth = 0usize;
+    let mut current = 0usize;
+    let mut position = 0usize;
+    for (i, (event, start)) in doc.events.iter().zip(&doc.starts).enumerate() {
+        if let (Some(start), Event::Text(t) | Event::Code(t)) = (start, event) {
+            position = start + t.len();
+        }
+        match event {
+            Event::Start(tag) if is_block(tag) => {
+                if depth == 0 {
+                    current = i;
+                }
+                depth += 1;
+            }
             Event::End(tag) if is_block_end(tag) => {
                 depth = depth.saturating_sub(1);
                 if depth == 0 {
-                    while let Some(note) = notes_left.next_if(|n| n.at < position.max(1)) {
-                        out.push(Event::Html(note.html.clone().into()));
-                    }
+                    ends.insert(current, position.max(1));
                 }
             }
             _ => {}
         }
     }
-    for note in notes_left {
-        out.push(Event::Html(note.html.clone().into()));
+    ends
+}
+
+fn push_notes(out: &mut Vec<Event<'static>>, notes: &[&Note]) {
+    if notes.is_empty() {
+        return;
     }
-    let mut html = String::with_capacity(doc.text.len() * 2);
-    pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    html
+    let items: String = notes
+        .iter()
+        .map(|n| format!("<li>{}</li>", n.html))
+        .collect();
+    out.push(Event::Html(format!("<aside class=\"margin-notes\" aria-label=\"Claims quoted in the next paragraph\"><ul>{items}</ul></aside>\n").into()));
 }
 
 /// Turns an `@/kind/id` link into a relative one; other links are kept.
@@ -431,15 +470,21 @@ mod tests {
     }
 
     #[test]
-    fn notes_follow_the_block_they_belong_to() {
-        let doc = Doc::parse("One.\n\nTwo.", false);
-        let note = Note {
-            at: doc.text.find("One").unwrap(),
-            html: "<aside>n</aside>".into(),
-        };
+    fn notes_are_gathered_before_the_block_they_belong_to() {
+        let doc = Doc::parse("One.\n\nTwo, *three*.", false);
+        let notes = [
+            Note {
+                at: doc.text.find("Two").unwrap(),
+                html: "a".into(),
+            },
+            Note {
+                at: doc.text.find("three").unwrap(),
+                html: "b".into(),
+            },
+        ];
         assert_eq!(
-            render(&doc, &[], &[note], ""),
-            "<p>One.</p>\n<aside>n</aside>\n<p>Two.</p>\n"
+            render(&doc, &[], &notes, ""),
+            "<p>One.</p>\n<aside class=\"margin-notes\" aria-label=\"Claims quoted in the next paragraph\"><ul><li>a</li><li>b</li></ul></aside>\n<p>Two, <em>three</em>.</p>\n"
         );
     }
 }

@@ -96,7 +96,7 @@ impl<'s, 'm> PageText<'s, 'm> {
                     let claim = &model.claims[c];
                     let status = claim.status.name();
                     let note = format!(
-                        "<aside class=\"margin-note status-{status}\"><a href=\"{}claims/{}.html\">{}</a> <span class=\"status-label\">{status}</span></aside>",
+                        "<span class=\"margin-note status-{status}\"><a href=\"{}claims/{}.html\">{}</a> <span class=\"status-label\">{status}</span></span>",
                         self.root,
                         claim.id,
                         markdown::escape(&plain(&claim.text.doc.text))
@@ -110,7 +110,7 @@ impl<'s, 'm> PageText<'s, 'm> {
                 Owner::Event(e) => {
                     let event = &model.events[e];
                     let note = format!(
-                        "<aside class=\"margin-note event-note\"><a href=\"{}timeline/index.html#event-{}\">{}</a> <span class=\"status-label\">event, {}</span></aside>",
+                        "<span class=\"margin-note event-note\"><a href=\"{}timeline/index.html#event-{}\">{}</a> <span class=\"status-label\">event, {}</span></span>",
                         self.root,
                         event.id,
                         markdown::escape(&plain(&event.title.doc.text)),
