@@ -487,4 +487,48 @@ mod tests {
             "<p>One.</p>\n<aside class=\"margin-notes\" aria-label=\"Claims quoted in the next paragraph\"><ul><li>a</li><li>b</li></ul></aside>\n<p>Two, <em>three</em>.</p>\n"
         );
     }
+
+    /// Removes the highlight elements `render` splices in.
+    fn strip_marks(html: &str) -> String {
+        let mut out = String::new();
+        let mut rest = html;
+        while let Some(i) = rest.find('<') {
+            out.push_str(&rest[..i]);
+            let tag_end = rest[i..].find('>').map_or(rest.len(), |j| i + j + 1);
+            let tag = &rest[i..tag_end];
+            if !(tag.starts_with("<mark ") || tag == "</mark>") {
+                out.push_str(tag);
+            }
+            rest = &rest[tag_end..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    proptest::proptest! {
+        /// Highlighting never changes the article: without the spliced
+        /// elements, the page is the unannotated rendering.
+        #[test]
+        fn highlights_never_change_the_text(
+            body in "([a-z]{1,6}|\\*[a-z]{1,5}\\*|\\[[a-z]{1,4}\\]\\(https://x\\.org\\)|`[a-z]{1,3}`|\n\n|[ ,.’“”&<>])*",
+            cuts in proptest::collection::vec((0usize..200, 1usize..40), 0..6),
+        ) {
+            let doc = Doc::parse(&body, false);
+            let plain = render(&doc, &[], &[], "");
+            let len = doc.text.len();
+            let marks: Vec<Mark> = cuts
+                .iter()
+                .enumerate()
+                .filter_map(|(i, &(start, width))| {
+                    let mut a = start.min(len);
+                    let mut b = (start + width).min(len);
+                    while !doc.text.is_char_boundary(a) { a -= 1; }
+                    while !doc.text.is_char_boundary(b) { b += 1; }
+                    (a < b).then(|| hl(a..b, &format!("q-x-{i}")))
+                })
+                .collect();
+            let marked = render(&doc, &marks, &[], "");
+            proptest::prop_assert_eq!(strip_marks(&marked), plain);
+        }
+    }
 }
