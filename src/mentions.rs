@@ -25,8 +25,9 @@ pub struct Matcher {
 }
 
 impl Matcher {
-    /// Builds one automaton over all names and aliases.
-    pub fn new(entries: &[Entry]) -> Matcher {
+    /// Builds one automaton over all names and aliases; the error says why
+    /// it could not be built (a glossary too large for the automaton).
+    pub fn new(entries: &[Entry]) -> Result<Matcher, String> {
         let mut patterns = Vec::new();
         let mut owners = Vec::new();
         for (i, e) in entries.iter().enumerate().filter(|(_, e)| e.link_mentions) {
@@ -35,13 +36,21 @@ impl Matcher {
                 owners.push(i);
             }
         }
-        let automaton = (!patterns.is_empty()).then(|| {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .build(&patterns)
-                .expect("aliases are plain strings and the automaton fits in memory")
-        });
-        Matcher { automaton, owners }
+        let automaton = match patterns.is_empty() {
+            true => None,
+            false => Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .build(&patterns)
+                    .map_err(|err| {
+                        format!(
+                            "the {} names and aliases of the glossary cannot be searched: {err}",
+                            patterns.len()
+                        )
+                    })?,
+            ),
+        };
+        Ok(Matcher { automaton, owners })
     }
 
     /// The mentions in `text`: whole words, the longest winning where two
@@ -121,6 +130,7 @@ mod tests {
 
     fn found(text: &str, entries: &[Entry]) -> Vec<(String, usize)> {
         Matcher::new(entries)
+            .unwrap()
             .find(text)
             .into_iter()
             .map(|f| (text[f.range].to_string(), f.entry))
@@ -171,7 +181,7 @@ mod tests {
     fn link_text_is_not_linked_again() {
         let entries = [entry("petro", &["Petro"])];
         let doc = Doc::parse("[Petro](https://x.org) and Petro", true);
-        let f = Matcher::new(&entries).find_in_doc(&doc);
+        let f = Matcher::new(&entries).unwrap().find_in_doc(&doc);
         assert_eq!(f.len(), 1);
         assert_eq!(&doc.text[f[0].range.clone()], "Petro");
         assert!(f[0].range.start > 5);

@@ -81,7 +81,18 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, Failure> {
     let Some(model) = model else {
         return Err(stop(diags, loaded.sources));
     };
-    let matcher = Matcher::new(&model.entries);
+    let matcher = match Matcher::new(&model.entries) {
+        Ok(matcher) => matcher,
+        Err(message) => {
+            diags.push(Diagnostic::error(
+                "glossary-too-large",
+                std::path::Path::new("content/annotations"),
+                diagnostic::Span::file(),
+                message,
+            ));
+            return Err(stop(diags, loaded.sources));
+        }
+    };
     let (anchors, anchor_diags) = anchor::anchor(&model, &matcher);
     diags.extend(anchor_diags);
     let theme = render::theme::load(root);
