@@ -95,20 +95,14 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, Failure> {
     };
     let (anchors, anchor_diags) = anchor::anchor(&model, &matcher);
     diags.extend(anchor_diags);
-    let theme = render::theme::load(root);
     let mut sources = loaded.sources;
-    let theme = match theme {
+    let theme = match render::theme::load(root, &mut sources) {
         Ok(theme) => Some(theme),
         Err(theme_diags) => {
             diags.extend(theme_diags);
             None
         }
     };
-    if let Some(theme) = &theme {
-        for (file, text) in &theme.overrides {
-            sources.insert(file.clone(), text.clone());
-        }
-    }
     if diags.iter().any(Diagnostic::is_error) {
         // These warnings follow from entries that errors left out: noise until the errors are fixed.
         diags.retain(|d| {
@@ -122,7 +116,7 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, Failure> {
     let files = render::render(&model, &anchors, &matcher, &theme).map_err(|errs| {
         let mut all = diags.clone();
         all.extend(errs);
-        stop(all, Sources::default())
+        stop(all, std::mem::take(&mut sources))
     })?;
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     if options.write {

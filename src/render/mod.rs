@@ -10,12 +10,12 @@ use rayon::prelude::*;
 use serde_json::json;
 
 use crate::anchor::Anchors;
-use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::Diagnostic;
 use crate::mentions::Matcher;
 use crate::model::Model;
 use pages::PageData;
 use text::{MentionRecord, Shared};
-use theme::{Theme, error_chain};
+use theme::Theme;
 
 /// A finished file of the site.
 pub struct Output {
@@ -125,16 +125,10 @@ fn render_page(
     context.insert("root", &root);
     context.insert("path", &page.path);
     context.insert("page", &page.data);
-    let html = theme.tera.render(page.template, &context).map_err(|err| {
-        Diagnostic::error(
-            "template",
-            std::path::Path::new("templates")
-                .join(page.template)
-                .as_path(),
-            Span::file(),
-            format!("rendering {} failed: {}", page.path, error_chain(&err)),
-        )
-    })?;
+    let html = theme
+        .tera
+        .render(page.template, &context)
+        .map_err(|err| theme::template_error(&err, &format!("rendering {} failed", page.path)))?;
     Ok(Output {
         path: page.path.clone(),
         bytes: minify(html.as_bytes()),

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use tera::Tera;
 use walkdir::WalkDir;
 
-use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::{Diagnostic, Sources, Span};
 
 include!(concat!(env!("OUT_DIR"), "/theme.rs"));
 
@@ -19,8 +19,6 @@ pub struct Theme {
     /// The other files (stylesheet, scripts), by name, with the name they are
     /// published under: `style.css` → `style.1a2b3c4d.css`.
     pub assets: Vec<Asset>,
-    /// The texts of the briefing's own template files, for diagnostics.
-    pub overrides: Vec<(PathBuf, String)>,
 }
 
 /// A static file of the theme.
@@ -34,8 +32,9 @@ pub struct Asset {
 }
 
 /// Loads the theme: built-in files, replaced by any file of the same name in
-/// `root/templates/`.
-pub fn load(root: &Path) -> Result<Theme, Vec<Diagnostic>> {
+/// `root/templates/`. The texts of those files go into `sources`, so that
+/// diagnostics can quote them.
+pub fn load(root: &Path, sources: &mut Sources) -> Result<Theme, Vec<Diagnostic>> {
     let mut files: BTreeMap<String, (String, Option<PathBuf>)> = BUILT_IN
         .iter()
         .map(|(name, text)| (name.to_string(), (text.to_string(), None)))
@@ -86,24 +85,13 @@ pub fn load(root: &Path) -> Result<Theme, Vec<Diagnostic>> {
         .map(|(n, t, _)| (n.as_str(), t.as_str()))
         .collect();
     if let Err(err) = tera.add_raw_templates(pairs) {
-        let file = templates
-            .iter()
-            .find(|(n, _, _)| err.to_string().contains(n.as_str()))
-            .and_then(|(_, _, o)| o.clone());
-        let file = file.unwrap_or_else(|| PathBuf::from("templates"));
-        diags.push(Diagnostic::error(
-            "template",
-            &file,
-            Span::file(),
-            format!("the template does not compile: {}", error_chain(&err)),
-        ));
+        diags.push(template_error(&err, "the template does not compile"));
+    }
+    for (file, text) in overrides {
+        sources.insert(file, text);
     }
     if diags.is_empty() {
-        Ok(Theme {
-            tera,
-            assets,
-            overrides,
-        })
+        Ok(Theme { tera, assets })
     } else {
         Err(diags)
     }
@@ -116,6 +104,34 @@ fn hashed_name(name: &str, bytes: &[u8]) -> String {
     match name.rsplit_once('.') {
         Some((stem, ext)) => format!("{stem}.{short}.{ext}"),
         None => format!("{name}.{short}"),
+    }
+}
+
+/// A template error as a diagnostic pointing into `templates/NAME`.
+pub fn template_error(err: &tera::Error, what: &str) -> Diagnostic {
+    match err.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            let len = if span.end_line == span.start_line {
+                span.end_col.saturating_sub(span.start_col).max(1)
+            } else {
+                1
+            };
+            let file = Path::new("templates").join(report.filename());
+            let message = format!("{what}: {}", report.message());
+            Diagnostic::error(
+                "template",
+                &file,
+                Span::new(span.start_line, span.start_col + 1, len),
+                message,
+            )
+        }
+        _ => Diagnostic::error(
+            "template",
+            Path::new("templates"),
+            Span::file(),
+            format!("{what}: {}", error_chain(err)),
+        ),
     }
 }
 
