@@ -348,34 +348,23 @@ fn push_text(out: &mut Vec<Event<'static>>, text: &str, in_code: bool) {
 }
 
 fn open<'a>(out: &mut Vec<Event<'static>>, mark: &'a Mark, opened: &mut HashSet<&'a str>) {
+    let anchor = match &mark.kind {
+        MarkKind::Highlight { anchor, .. } | MarkKind::Mention { anchor, .. } => anchor,
+    };
+    // Only the first piece of a mark carries the id.
+    let id = if opened.insert(anchor) {
+        format!(" id=\"{}\"", escape(anchor))
+    } else {
+        String::new()
+    };
     let html = match &mark.kind {
-        MarkKind::Highlight {
-            anchor,
-            class,
-            title,
-        } => {
-            let id = if opened.insert(anchor) {
-                format!(" id=\"{}\"", escape(anchor))
-            } else {
-                String::new()
-            };
-            format!(
-                "<mark class=\"{}\" data-quote=\"{}\"{id} title=\"{}\">",
-                escape(class),
-                escape(anchor),
-                escape(title)
-            )
-        }
-        MarkKind::Mention {
-            href,
-            anchor,
-            title,
-        } => {
-            let id = if opened.insert(anchor) {
-                format!(" id=\"{}\"", escape(anchor))
-            } else {
-                String::new()
-            };
+        MarkKind::Highlight { class, title, .. } => format!(
+            "<mark class=\"{}\" data-quote=\"{}\"{id} title=\"{}\">",
+            escape(class),
+            escape(anchor),
+            escape(title)
+        ),
+        MarkKind::Mention { href, title, .. } => {
             format!(
                 "<a class=\"mention\" href=\"{}\"{id} title=\"{}\">",
                 escape(href),

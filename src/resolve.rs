@@ -75,15 +75,18 @@ struct Ids {
 }
 
 impl Resolver {
+    fn report(&mut self, diagnostic: Diagnostic) -> &mut Diagnostic {
+        self.diags.push(diagnostic);
+        self.diags.last_mut().expect("just pushed")
+    }
+
     fn error(
         &mut self,
         code: &'static str,
         loc: &Loc,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        self.diags
-            .push(Diagnostic::error(code, &loc.file, loc.span, message));
-        self.diags.last_mut().expect("just pushed")
+        self.report(Diagnostic::error(code, &loc.file, loc.span, message))
     }
 
     fn warning(
@@ -92,9 +95,7 @@ impl Resolver {
         loc: &Loc,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        self.diags
-            .push(Diagnostic::warning(code, &loc.file, loc.span, message));
-        self.diags.last_mut().expect("just pushed")
+        self.report(Diagnostic::warning(code, &loc.file, loc.span, message))
     }
 
     /// Checks an id's form and uniqueness and registers it; false if it is unusable.
