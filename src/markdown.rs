@@ -50,7 +50,9 @@ impl Doc {
                 }
                 Event::Start(tag) if is_block(tag) => doc.break_line(),
                 Event::End(tag) if is_block_end(tag) => doc.break_line(),
-                Event::SoftBreak | Event::HardBreak | Event::Rule => doc.text.push('\n'),
+                // A soft break reads as a space: names wrapped across source lines are still mentions.
+                Event::SoftBreak => doc.text.push(' '),
+                Event::HardBreak | Event::Rule => doc.text.push('\n'),
                 _ => {}
             }
             let start = match &event {
@@ -413,6 +415,12 @@ mod tests {
         );
         assert_eq!(doc.text, "Some very linked text.\none\ntwo\n");
         assert_eq!(doc.links, vec![("https://x.org".to_string(), 12..35)]);
+    }
+
+    #[test]
+    fn a_soft_break_is_a_space() {
+        let doc = Doc::parse("U.S. President\nDonald Trump", true);
+        assert_eq!(doc.text, "U.S. President Donald Trump\n");
     }
 
     #[test]
