@@ -51,14 +51,19 @@ fn suggest_id(id: &str) -> String {
     if out.is_empty() { "my-id".into() } else { out }
 }
 
+/// The place of a spanned value in `file`.
+fn loc_of<T>(file: &Path, value: &S<T>, line_offset: usize) -> Loc {
+    Loc {
+        file: file.to_path_buf(),
+        span: span_of(value, line_offset),
+    }
+}
+
 /// A parsed Markdown text with its place.
 pub fn text(value: &S<String>, file: &Path, line_offset: usize, inline: bool) -> Text {
     Text {
         source: value.value.clone(),
-        loc: Loc {
-            file: file.to_path_buf(),
-            span: span_of(value, line_offset),
-        },
+        loc: loc_of(file, value, line_offset),
         doc: Doc::parse(&value.value, inline),
     }
 }
@@ -137,10 +142,7 @@ impl Resolver {
         if let Some(&i) = ids.get(&value.value) {
             return Some(i);
         }
-        let loc = Loc {
-            file: file.to_path_buf(),
-            span: span_of(value, line_offset),
-        };
+        let loc = loc_of(file, value, line_offset);
         let mut names: Vec<&str> = ids.keys().map(String::as_str).collect();
         names.sort_unstable();
         let help = match did_you_mean(&value.value, names.iter().copied()) {
@@ -161,10 +163,7 @@ impl Resolver {
         match Date::parse(value.value.trim()) {
             Ok(date) => Some(date),
             Err(message) => {
-                let loc = Loc {
-                    file: file.to_path_buf(),
-                    span: span_of(value, line_offset),
-                };
+                let loc = loc_of(file, value, line_offset);
                 self.error("invalid-date", &loc, message);
                 None
             }
@@ -176,10 +175,7 @@ impl Resolver {
         if is_allowed_url(url) {
             return Some(url.to_string());
         }
-        let loc = Loc {
-            file: file.to_path_buf(),
-            span: span_of(value, line_offset),
-        };
+        let loc = loc_of(file, value, line_offset);
         self.error(
             "invalid-url",
             &loc,
@@ -199,10 +195,7 @@ impl Resolver {
         if let Some((_, v)) = all.iter().find(|(name, _)| *name == value.value) {
             return Some(*v);
         }
-        let loc = Loc {
-            file: file.to_path_buf(),
-            span: span_of(value, 0),
-        };
+        let loc = loc_of(file, value, 0);
         let names: Vec<&str> = all.iter().map(|(n, _)| *n).collect();
         let help = match did_you_mean(&value.value, names.iter().copied()) {
             Some(close) => format!(
@@ -277,10 +270,7 @@ pub fn resolve(loaded: &Loaded) -> (Option<Model>, Vec<Diagnostic>) {
     }
     let mut topic_ids = Ids::default();
     for t in &raw.topics {
-        let loc = Loc {
-            file: bfile.clone(),
-            span: span_of(&t.id, 0),
-        };
+        let loc = loc_of(&bfile, &t.id, 0);
         if r.define(&mut topic_ids, "topic", &t.id.value, loc.clone()) {
             model.topics.push(Topic {
                 id: t.id.value.clone(),
@@ -334,10 +324,7 @@ fn check_language(r: &mut Resolver, lang: &S<String>, file: &Path) {
             && (i > 0 || part.bytes().all(|b| b.is_ascii_alphabetic()))
     });
     if !ok {
-        let loc = Loc {
-            file: file.to_path_buf(),
-            span: span_of(lang, 0),
-        };
+        let loc = loc_of(file, lang, 0);
         r.error(
             "invalid-language",
             &loc,
@@ -374,10 +361,7 @@ fn entries(r: &mut Resolver, loaded: &Loaded, model: &mut Model) -> HashMap<Stri
     let mut raw_members: Vec<(Vec<S<String>>, PathBuf)> = Vec::new();
     for (file, ann) in &loaded.annotations {
         for a in &ann.actors {
-            let loc = Loc {
-                file: file.clone(),
-                span: span_of(&a.id, 0),
-            };
+            let loc = loc_of(file, &a.id, 0);
             let kind = r.one_of(&a.kind, file, "actor kind", &ActorKind::ALL);
             if !r.define(&mut ids, "glossary", &a.id.value, loc.clone()) {
                 continue;
@@ -401,10 +385,7 @@ fn entries(r: &mut Resolver, loaded: &Loaded, model: &mut Model) -> HashMap<Stri
             raw_members.push((a.member_of.clone(), file.clone()));
         }
         for t in &ann.terms {
-            let loc = Loc {
-                file: file.clone(),
-                span: span_of(&t.id, 0),
-            };
+            let loc = loc_of(file, &t.id, 0);
             if !r.define(&mut ids, "glossary", &t.id.value, loc.clone()) {
                 continue;
             }
@@ -534,19 +515,13 @@ fn claims(
     let mut pending_related: Vec<(usize, &RawClaim, &PathBuf)> = Vec::new();
     for (file, ann) in &loaded.annotations {
         for c in &ann.claims {
-            let loc = Loc {
-                file: file.clone(),
-                span: span_of(&c.id, 0),
-            };
+            let loc = loc_of(file, &c.id, 0);
             if !r.define(&mut ids, "claim", &c.id.value, loc.clone()) {
                 continue;
             }
             let sources = sources(r, &c.sources.value, file, articles);
             if c.sources.value.is_empty() {
-                let sloc = Loc {
-                    file: file.clone(),
-                    span: span_of(&c.sources, 0),
-                };
+                let sloc = loc_of(file, &c.sources, 0);
                 r.error(
                     "no-sources",
                     &sloc,
@@ -605,10 +580,7 @@ fn claims(
             };
             let relation = r.one_of(&rel.relation, file, "relation", &Relation::ALL);
             if i == j {
-                let loc = Loc {
-                    file: file.clone(),
-                    span: span_of(&rel.claim, 0),
-                };
+                let loc = loc_of(file, &rel.claim, 0);
                 r.error(
                     "self-relation",
                     &loc,
@@ -634,10 +606,7 @@ fn sources(
     let mut out = Vec::new();
     for s in raw {
         let article = r.refer(articles, "article", &s.article, file, 0);
-        let loc = Loc {
-            file: file.to_path_buf(),
-            span: span_of(&s.quote, 0),
-        };
+        let loc = loc_of(file, &s.quote, 0);
         if crate::normalize::normalize(&s.quote.value).is_empty() {
             r.error("empty-quote", &loc, "the quote is empty").help =
                 Some("copy the passage of the article that supports this".into());
@@ -645,10 +614,7 @@ fn sources(
         }
         let occurrence = match &s.occurrence {
             Some(o) if o.value < 1 => {
-                let oloc = Loc {
-                    file: file.to_path_buf(),
-                    span: span_of(o, 0),
-                };
+                let oloc = loc_of(file, o, 0);
                 r.error(
                     "invalid-occurrence",
                     &oloc,
@@ -661,10 +627,7 @@ fn sources(
             None => None,
         };
         if let (Some(o), true) = (&s.occurrence, s.prefix.is_some() || s.suffix.is_some()) {
-            let oloc = Loc {
-                file: file.to_path_buf(),
-                span: span_of(o, 0),
-            };
+            let oloc = loc_of(file, o, 0);
             r.error(
                 "ambiguous-selector",
                 &oloc,
@@ -722,10 +685,7 @@ fn event(
     actors: &HashMap<String, usize>,
     claims: &HashMap<String, usize>,
 ) {
-    let loc = Loc {
-        file: file.to_path_buf(),
-        span: span_of(&e.id, 0),
-    };
+    let loc = loc_of(file, &e.id, 0);
     if !r.define(ids, "event", &e.id.value, loc.clone()) {
         return;
     }
