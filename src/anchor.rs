@@ -173,12 +173,12 @@ pub fn locate(norm: &Normalized, source: &Source) -> Result<(usize, usize), Diag
             "quote-context-not-found",
             "no occurrence of the quote has the given prefix and suffix".into(),
         )
-        .with_help(occurrences_help(&norm.text, &all, quote.len()))),
+        .with_help(occurrences_help(&norm.text, &all, &all, quote.len()))),
         many => Err(err(
             "ambiguous-quote",
             format!("the quote occurs {} times in the article", many.len()),
         )
-        .with_help(occurrences_help(&norm.text, many, quote.len()))),
+        .with_help(occurrences_help(&norm.text, many, &all, quote.len()))),
     }
 }
 
@@ -187,17 +187,17 @@ fn plural(n: usize) -> &'static str {
 }
 
 /// Lists the occurrences with their surroundings, and how to pick each.
-fn occurrences_help(text: &str, starts: &[usize], len: usize) -> String {
+/// `starts` are the occurrences to list, `all` every occurrence of the quote.
+fn occurrences_help(text: &str, starts: &[usize], all: &[usize], len: usize) -> String {
     let mut help = String::from(
         "say which one with `occurrence: N` or a `prefix:`/`suffix:`; the occurrences are:",
     );
-    let all = norm_starts(text, &text[starts[0]..starts[0] + len]);
     for &s in starts {
         let n = all.iter().position(|&x| x == s).map_or(0, |p| p + 1);
         let before = tail_words(&text[..s], 4);
         let after = head_words(&text[s + len..], 4);
         let mut pick = format!("`occurrence: {n}`");
-        if let Some(selector) = unique_selector(text, &all, s, len) {
+        if let Some(selector) = unique_selector(text, all, s, len) {
             pick.push_str(&format!(" or {selector}"));
         }
         help.push_str(&format!(
@@ -206,16 +206,6 @@ fn occurrences_help(text: &str, starts: &[usize], len: usize) -> String {
         ));
     }
     help
-}
-
-fn norm_starts(text: &str, quote: &str) -> Vec<usize> {
-    let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(i) = text[from..].find(quote) {
-        found.push(from + i);
-        from += i + text[from + i..].chars().next().map_or(1, char::len_utf8);
-    }
-    found
 }
 
 /// The shortest `prefix:` (or else `suffix:`) of whole words that picks only
