@@ -290,13 +290,14 @@ pub fn resolve(loaded: &Loaded) -> (Option<Model>, Vec<Diagnostic>) {
             model.articles.push(article(&mut r, a));
         }
     }
-    let entry_ids = entries(&mut r, loaded, &mut model);
+    entries(&mut r, loaded, &mut model);
+    let actors = actor_ids(&model.entries);
     let claim_ids = claims(
         &mut r,
         loaded,
         &mut model,
         &article_ids.index,
-        &entry_ids,
+        &actors,
         &topic_ids.index,
     );
     events(
@@ -304,7 +305,7 @@ pub fn resolve(loaded: &Loaded) -> (Option<Model>, Vec<Diagnostic>) {
         loaded,
         &mut model,
         &article_ids.index,
-        &entry_ids,
+        &actors,
         &claim_ids,
     );
     check_links(&mut r, &model);
@@ -356,7 +357,18 @@ fn article(r: &mut Resolver, a: &RawArticle) -> Article {
 }
 
 /// Collects actors and terms into one glossary, sorted by name.
-fn entries(r: &mut Resolver, loaded: &Loaded, model: &mut Model) -> HashMap<String, usize> {
+/// The index of every actor (not term) by id: what `by`, `about`,
+/// `member_of` and an event's `actors` may name.
+fn actor_ids(entries: &[Entry]) -> HashMap<String, usize> {
+    entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| matches!(e.kind, EntryKind::Actor(_)))
+        .map(|(i, e)| (e.id.clone(), i))
+        .collect()
+}
+
+fn entries(r: &mut Resolver, loaded: &Loaded, model: &mut Model) {
     let mut ids = Ids::default();
     let mut raw_members: Vec<(Vec<S<String>>, PathBuf)> = Vec::new();
     for (file, ann) in &loaded.annotations {
@@ -405,13 +417,7 @@ fn entries(r: &mut Resolver, loaded: &Loaded, model: &mut Model) -> HashMap<Stri
         }
     }
     // Member-of may only name actors.
-    let actor_ids: HashMap<String, usize> = model
-        .entries
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| matches!(e.kind, EntryKind::Actor(_)))
-        .map(|(i, e)| (e.id.clone(), i))
-        .collect();
+    let actor_ids = actor_ids(&model.entries);
     for (i, (members, file)) in raw_members.iter().enumerate() {
         let resolved: Vec<usize> = members
             .iter()
@@ -445,12 +451,6 @@ fn entries(r: &mut Resolver, loaded: &Loaded, model: &mut Model) -> HashMap<Stri
             *m = new_index[*m];
         }
     }
-    model
-        .entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.id.clone(), i))
-        .collect()
 }
 
 fn aliases(name: &S<String>, aliases: &[S<String>]) -> Vec<String> {
@@ -503,15 +503,10 @@ fn claims(
     loaded: &Loaded,
     model: &mut Model,
     articles: &HashMap<String, usize>,
-    entries: &HashMap<String, usize>,
+    actors: &HashMap<String, usize>,
     topics: &HashMap<String, usize>,
 ) -> HashMap<String, usize> {
     let mut ids = Ids::default();
-    let actors: HashMap<String, usize> = entries
-        .iter()
-        .filter(|(_, i)| matches!(model.entries[**i].kind, EntryKind::Actor(_)))
-        .map(|(k, v)| (k.clone(), *v))
-        .collect();
     let mut pending_related: Vec<(usize, &RawClaim, &PathBuf)> = Vec::new();
     for (file, ann) in &loaded.annotations {
         for c in &ann.claims {
@@ -538,11 +533,11 @@ fn claims(
                 by: c
                     .by
                     .as_ref()
-                    .and_then(|b| r.refer(&actors, "actor", b, file, 0)),
+                    .and_then(|b| r.refer(actors, "actor", b, file, 0)),
                 about: c
                     .about
                     .iter()
-                    .filter_map(|a| r.refer(&actors, "actor", a, file, 0))
+                    .filter_map(|a| r.refer(actors, "actor", a, file, 0))
                     .collect(),
                 topic: c
                     .topic
@@ -655,18 +650,13 @@ fn events(
     loaded: &Loaded,
     model: &mut Model,
     articles: &HashMap<String, usize>,
-    entries: &HashMap<String, usize>,
+    actors: &HashMap<String, usize>,
     claims: &HashMap<String, usize>,
 ) {
     let mut ids = Ids::default();
-    let actors: HashMap<String, usize> = entries
-        .iter()
-        .filter(|(_, i)| matches!(model.entries[**i].kind, EntryKind::Actor(_)))
-        .map(|(k, v)| (k.clone(), *v))
-        .collect();
     for (file, ann) in &loaded.annotations {
         for e in &ann.events {
-            event(r, &mut ids, model, e, file, articles, &actors, claims);
+            event(r, &mut ids, model, e, file, articles, actors, claims);
         }
     }
     model
