@@ -32,10 +32,12 @@ pub fn render(
     matcher: &Matcher,
     theme: &Theme,
 ) -> Result<Vec<Output>, Vec<Diagnostic>> {
+    let backlinks = pages::Backlinks::new(model);
     let shared = Shared {
         model,
         anchors,
         matcher,
+        backlinks: &backlinks,
     };
     let mut pages = page_data(&shared);
     // Glossary pages come last: they list the mentions the others hold.

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::text::{MentionRecord, PageText, Shared, plain, sentence};
 use crate::anchor::{claim_anchor, event_anchor};
 use crate::date::Date;
-use crate::model::{Article, Claim, EntryKind, Model, Source};
+use crate::model::{Article, Claim, EntryKind, Model, Relation, Source};
 
 /// A page before its template runs.
 pub struct PageData {
@@ -76,6 +76,89 @@ fn article_link(a: &Article, root: &str) -> Link {
     }
 }
 
+/// Who refers to whom, computed once per build so that no page scans every
+/// claim: each list is in model order and names each item once.
+pub struct Backlinks {
+    /// For each article, the claims with a source in it.
+    pub claims_citing: Vec<Vec<usize>>,
+    /// For each claim, the claims that state a relation to it.
+    pub related_from: Vec<Vec<(usize, Relation)>>,
+    /// For each claim, the events that name it.
+    pub claim_events: Vec<Vec<usize>>,
+    /// For each topic, its claims; the last list holds the claims without one.
+    pub topic_claims: Vec<Vec<usize>>,
+    /// For each glossary entry: the claims it makes, the claims about it,
+    /// the events it takes part in, the entries it has as members.
+    pub claims_by: Vec<Vec<usize>>,
+    pub claims_about: Vec<Vec<usize>>,
+    pub entry_events: Vec<Vec<usize>>,
+    pub members: Vec<Vec<usize>>,
+}
+
+/// Adds `item` to `list` unless it is already its last element (items
+/// arrive in order, so this keeps each once).
+fn push_once(list: &mut Vec<usize>, item: usize) {
+    if list.last() != Some(&item) {
+        list.push(item);
+    }
+}
+
+impl Backlinks {
+    /// Walks the model once.
+    pub fn new(model: &Model) -> Backlinks {
+        let per = |n: usize| vec![Vec::new(); n];
+        let mut b = Backlinks {
+            claims_citing: per(model.articles.len()),
+            related_from: vec![Vec::new(); model.claims.len()],
+            claim_events: per(model.claims.len()),
+            topic_claims: per(model.topics.len() + 1),
+            claims_by: per(model.entries.len()),
+            claims_about: per(model.entries.len()),
+            entry_events: per(model.entries.len()),
+            members: per(model.entries.len()),
+        };
+        for (c, claim) in model.claims.iter().enumerate() {
+            claim
+                .sources
+                .iter()
+                .for_each(|s| push_once(&mut b.claims_citing[s.article], c));
+            claim
+                .related
+                .iter()
+                .for_each(|&(target, rel)| b.related_from[target].push((c, rel)));
+            push_once(
+                &mut b.topic_claims[claim.topic.unwrap_or(model.topics.len())],
+                c,
+            );
+            claim
+                .by
+                .iter()
+                .for_each(|&e| push_once(&mut b.claims_by[e], c));
+            claim
+                .about
+                .iter()
+                .for_each(|&e| push_once(&mut b.claims_about[e], c));
+        }
+        for (i, event) in model.events.iter().enumerate() {
+            event
+                .claims
+                .iter()
+                .for_each(|&c| push_once(&mut b.claim_events[c], i));
+            event
+                .actors
+                .iter()
+                .for_each(|&e| push_once(&mut b.entry_events[e], i));
+        }
+        for (j, entry) in model.entries.iter().enumerate() {
+            entry
+                .member_of
+                .iter()
+                .for_each(|&e| push_once(&mut b.members[e], j));
+        }
+        b
+    }
+}
+
 /// The distinct articles a claim's sources cite, in the order first cited.
 fn cited_articles(claim: &Claim) -> Vec<usize> {
     let mut seen = Vec::new();
@@ -117,11 +200,12 @@ fn claim_card(pt: &mut PageText, model: &Model, i: usize) -> ClaimCard {
 /// Claims grouped by topic, in the topics' order; claims without a topic
 /// last. With `home`, the topics' summaries are at home on this page.
 fn claim_groups(pt: &mut PageText, model: &Model, home: bool) -> Vec<Value> {
+    let backlinks = pt.shared.backlinks;
     let mut groups = Vec::new();
     for (t, topic) in model.topics.iter().enumerate() {
-        let claims: Vec<ClaimCard> = (0..model.claims.len())
-            .filter(|&c| model.claims[c].topic == Some(t))
-            .map(|c| claim_card(pt, model, c))
+        let claims: Vec<ClaimCard> = backlinks.topic_claims[t]
+            .iter()
+            .map(|&c| claim_card(pt, model, c))
             .collect();
         if !claims.is_empty() {
             let summary = match &topic.summary {
@@ -134,9 +218,9 @@ fn claim_groups(pt: &mut PageText, model: &Model, home: bool) -> Vec<Value> {
             );
         }
     }
-    let rest: Vec<ClaimCard> = (0..model.claims.len())
-        .filter(|&c| model.claims[c].topic.is_none())
-        .map(|c| claim_card(pt, model, c))
+    let rest: Vec<ClaimCard> = backlinks.topic_claims[model.topics.len()]
+        .iter()
+        .map(|&c| claim_card(pt, model, c))
         .collect();
     if !rest.is_empty() {
         groups
@@ -156,15 +240,14 @@ struct ArticleCard {
     only_here: Vec<Link>,
 }
 
-fn article_cards(model: &Model, root: &str) -> Vec<ArticleCard> {
+fn article_cards(shared: &Shared, root: &str) -> Vec<ArticleCard> {
+    let model = shared.model;
     model
         .articles
         .iter()
         .enumerate()
         .map(|(a, article)| {
-            let citing: Vec<usize> = (0..model.claims.len())
-                .filter(|&c| model.claims[c].sources.iter().any(|s| s.article == a))
-                .collect();
+            let citing = &shared.backlinks.claims_citing[a];
             let only_here = citing
                 .iter()
                 .filter(|&&c| cited_articles(&model.claims[c]).len() == 1)
@@ -215,7 +298,7 @@ pub fn index(shared: &Shared) -> PageData {
         "authors": model.meta.authors,
         "groups": groups,
         "claim_count": model.claims.len(),
-        "articles": article_cards(model, ""),
+        "articles": article_cards(shared, ""),
         "actors": actors,
         "latest_events": latest,
     });
@@ -234,9 +317,9 @@ pub fn article(shared: &Shared, a: usize) -> PageData {
     );
     let note = pt.home_opt(&article.note, None);
     let body = pt.article(a);
-    let claims: Vec<Link> = (0..model.claims.len())
-        .filter(|&c| model.claims[c].sources.iter().any(|s| s.article == a))
-        .map(|c| claim_link(model, c, "../"))
+    let claims: Vec<Link> = shared.backlinks.claims_citing[a]
+        .iter()
+        .map(|&c| claim_link(model, c, "../"))
         .collect();
     let data = json!({
         "id": article.id,
@@ -258,7 +341,7 @@ pub fn article(shared: &Shared, a: usize) -> PageData {
 /// `articles/index.html`.
 pub fn articles_index(shared: &Shared) -> PageData {
     let pt = PageText::new(shared, "articles/index.html", "Sources");
-    let data = json!({"articles": article_cards(shared.model, "../")});
+    let data = json!({"articles": article_cards(shared, "../")});
     finish("articles/index.html", "articles.html", pt, data)
 }
 
@@ -345,17 +428,12 @@ pub fn claim(shared: &Shared, c: usize) -> PageData {
         .iter()
         .map(|&(j, rel)| json!({"relation": rel.forward(), "kind": format!("{rel:?}").to_lowercase(), "claim": claim_link(model, j, "../"), "status": model.claims[j].status.name()}))
         .collect();
-    for (j, other) in model.claims.iter().enumerate() {
-        for &(target, rel) in &other.related {
-            if target == c {
-                related.push(json!({"relation": rel.backward(), "kind": format!("{rel:?}").to_lowercase(), "claim": claim_link(model, j, "../"), "status": other.status.name()}));
-            }
-        }
+    for &(j, rel) in &shared.backlinks.related_from[c] {
+        related.push(json!({"relation": rel.backward(), "kind": format!("{rel:?}").to_lowercase(), "claim": claim_link(model, j, "../"), "status": model.claims[j].status.name()}));
     }
-    let events: Vec<Value> = model
-        .events
+    let events: Vec<Value> = shared.backlinks.claim_events[c]
         .iter()
-        .filter(|e| e.claims.contains(&c))
+        .map(|&e| &model.events[e])
         .map(|e| json!({"href": format!("../timeline/index.html#event-{}", e.id), "label": plain(&e.title.doc.text), "date": date_view(&Some(e.date.clone()))}))
         .collect();
     let data = json!({
@@ -421,26 +499,20 @@ pub fn entry(shared: &Shared, i: usize, mentions: Vec<MentionRecord>) -> PageDat
     let path = format!("{}/{}.html", e.section(), e.id);
     let mut pt = PageText::new(shared, &path, &e.name);
     let summary = pt.home_opt(&e.summary, Some(i));
-    let cards = |pt: &mut PageText, f: &dyn Fn(&Claim) -> bool| -> Vec<ClaimCard> {
-        (0..model.claims.len())
-            .filter(|&c| f(&model.claims[c]))
-            .map(|c| claim_card(pt, model, c))
-            .collect()
+    let links = shared.backlinks;
+    let cards = |pt: &mut PageText, claims: &[usize]| -> Vec<ClaimCard> {
+        claims.iter().map(|&c| claim_card(pt, model, c)).collect()
     };
-    let by = cards(&mut pt, &|c| c.by == Some(i));
-    let about = cards(&mut pt, &|c| c.about.contains(&i));
-    let events: Vec<Value> = model
-        .events
+    let by = cards(&mut pt, &links.claims_by[i]);
+    let about = cards(&mut pt, &links.claims_about[i]);
+    let events: Vec<Value> = links.entry_events[i]
         .iter()
-        .filter(|ev| ev.actors.contains(&i))
+        .map(|&ev| &model.events[ev])
         .map(|ev| json!({"href": format!("../timeline/index.html#event-{}", ev.id), "label": plain(&ev.title.doc.text), "date": date_view(&Some(ev.date.clone()))}))
         .collect();
-    let members: Vec<Link> = model
-        .entries
+    let members: Vec<Link> = links.members[i]
         .iter()
-        .enumerate()
-        .filter(|(_, m)| m.member_of.contains(&i))
-        .map(|(j, _)| entry_link(model, j, "../"))
+        .map(|&j| entry_link(model, j, "../"))
         .collect();
     let mentions: Vec<Value> = mentions
         .into_iter()

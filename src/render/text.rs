@@ -13,6 +13,7 @@ pub struct Shared<'m> {
     pub model: &'m Model,
     pub anchors: &'m Anchors,
     pub matcher: &'m Matcher,
+    pub backlinks: &'m super::pages::Backlinks,
 }
 
 /// One mention, as the glossary lists it.
@@ -33,7 +34,7 @@ pub struct MentionRecord {
 
 /// Renders the Markdown of one page.
 pub struct PageText<'s, 'm> {
-    shared: &'s Shared<'m>,
+    pub(super) shared: &'s Shared<'m>,
     /// The page's path from the site's root, e.g. `claims/x.html`.
     path: String,
     /// How the glossary names this page.
