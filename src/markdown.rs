@@ -148,8 +148,10 @@ pub enum MarkKind {
         anchor: String,
         /// Extra classes, e.g. the claim's status.
         class: String,
-        /// Where the highlight links to, e.g. the claim page.
+        /// A one-line description, e.g. the claim's text.
         title: String,
+        /// What the script's preview shows: `claims/ID` or `events/ID`.
+        preview: String,
     },
     /// A mention of a glossary entry: a link to it.
     Mention {
@@ -159,16 +161,21 @@ pub enum MarkKind {
         anchor: String,
         /// The entry's name, for the link's title.
         title: String,
+        /// What the script's preview shows: `actors/ID` or `terms/ID`.
+        preview: String,
     },
 }
 
-/// A note about a position of the text: the notes of one top-level block are
-/// gathered into one `<aside class="margin-notes">` placed just before it.
+/// A note about a position of the text. The notes of one top-level block are
+/// gathered into one `<div class="margin-notes" role="note">` list, and the
+/// list and the block into one `<div class="annotated">`: the list comes first,
+/// so that on a wide screen it floats beside the top of its block, and the
+/// stylesheet moves it under the block on a narrow one.
 #[derive(Debug, Clone)]
 pub struct Note {
     /// The position in `Doc::text`.
     pub at: usize,
-    /// The note's HTML: the content of one list item.
+    /// The note's HTML: one list item, `<li>…</li>`.
     pub html: String,
 }
 
@@ -180,6 +187,7 @@ pub fn render(doc: &Doc, marks: &[Mark], notes: &[Note], root: &str) -> String {
     let mut depth = 0usize;
     let mut notes_left = notes.iter().peekable();
     let block_ends = top_level_block_ends(doc);
+    let mut wrapped = false;
     for (i, (event, start)) in doc.events.iter().zip(&doc.starts).enumerate() {
         if let (Event::Start(tag), 0) = (event, depth)
             && is_block(tag)
@@ -187,7 +195,7 @@ pub fn render(doc: &Doc, marks: &[Mark], notes: &[Note], root: &str) -> String {
             let end = block_ends.get(&i).copied().unwrap_or(usize::MAX);
             let items: Vec<&Note> =
                 std::iter::from_fn(|| notes_left.next_if(|n| n.at < end)).collect();
-            push_notes(&mut out, &items);
+            wrapped = push_notes(&mut out, &items);
         }
         match (event, start) {
             (Event::Text(text), Some(start)) => {
@@ -218,11 +226,19 @@ pub fn render(doc: &Doc, marks: &[Mark], notes: &[Note], root: &str) -> String {
         }
         match event {
             Event::Start(tag) if is_block(tag) => depth += 1,
-            Event::End(tag) if is_block_end(tag) => depth = depth.saturating_sub(1),
+            Event::End(tag) if is_block_end(tag) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 && wrapped {
+                    out.push(Event::Html("</div>\n".into()));
+                    wrapped = false;
+                }
+            }
             _ => {}
         }
     }
-    push_notes(&mut out, &notes_left.collect::<Vec<_>>());
+    if push_notes(&mut out, &notes_left.collect::<Vec<_>>()) {
+        out.push(Event::Html("</div>\n".into()));
+    }
     let mut html = String::with_capacity(doc.text.len() * 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
     html
@@ -258,15 +274,17 @@ fn top_level_block_ends(doc: &Doc) -> std::collections::HashMap<usize, usize> {
     ends
 }
 
-fn push_notes(out: &mut Vec<Event<'static>>, notes: &[&Note]) {
+/// Opens a `<div class="annotated">` holding the notes, if there are any, and
+/// says whether it did; the caller closes it after the block.
+fn push_notes(out: &mut Vec<Event<'static>>, notes: &[&Note]) -> bool {
     if notes.is_empty() {
-        return;
+        return false;
     }
-    let items: String = notes
-        .iter()
-        .map(|n| format!("<li>{}</li>", n.html))
-        .collect();
-    out.push(Event::Html(format!("<aside class=\"margin-notes\" aria-label=\"Claims quoted in the next paragraph\"><ul>{items}</ul></aside>\n").into()));
+    let items: String = notes.iter().map(|n| n.html.as_str()).collect();
+    out.push(Event::Html(
+        format!("<div class=\"annotated\"><div class=\"margin-notes\" role=\"note\" aria-label=\"Claims quoted here\"><ul>{items}</ul></div>\n").into(),
+    ));
+    true
 }
 
 /// Turns an `@/kind/id` link into a relative one; other links are kept.
@@ -360,16 +378,28 @@ fn open<'a>(out: &mut Vec<Event<'static>>, mark: &'a Mark, opened: &mut HashSet<
         String::new()
     };
     let html = match &mark.kind {
-        MarkKind::Highlight { class, title, .. } => format!(
-            "<mark class=\"{}\" data-quote=\"{}\"{id} title=\"{}\">",
+        MarkKind::Highlight {
+            class,
+            title,
+            preview,
+            ..
+        } => format!(
+            "<mark class=\"{}\" data-quote=\"{}\"{id} data-preview=\"{}\" title=\"{}\">",
             escape(class),
             escape(anchor),
+            escape(preview),
             escape(title)
         ),
-        MarkKind::Mention { href, title, .. } => {
+        MarkKind::Mention {
+            href,
+            title,
+            preview,
+            ..
+        } => {
             format!(
-                "<a class=\"mention\" href=\"{}\"{id} title=\"{}\">",
+                "<a class=\"mention\" href=\"{}\"{id} data-preview=\"{}\" title=\"{}\">",
                 escape(href),
+                escape(preview),
                 escape(title)
             )
         }
@@ -403,6 +433,7 @@ mod tests {
                 anchor: anchor.into(),
                 class: "hl".into(),
                 title: "t".into(),
+                preview: "claims/a".into(),
             },
         }
     }
@@ -445,7 +476,7 @@ mod tests {
         let html = render(&doc, &[hl(start..end, "q-a-1")], &[], "");
         assert_eq!(
             html,
-            "<p>We <em><mark class=\"hl\" data-quote=\"q-a-1\" id=\"q-a-1\" title=\"t\">worked on it</mark></em><mark class=\"hl\" data-quote=\"q-a-1\" title=\"t\">, and</mark> more.</p>\n"
+            "<p>We <em><mark class=\"hl\" data-quote=\"q-a-1\" id=\"q-a-1\" data-preview=\"claims/a\" title=\"t\">worked on it</mark></em><mark class=\"hl\" data-quote=\"q-a-1\" data-preview=\"claims/a\" title=\"t\">, and</mark> more.</p>\n"
         );
     }
 
@@ -454,7 +485,7 @@ mod tests {
         let doc = Doc::parse("abcdef", true);
         let html = render(&doc, &[hl(0..4, "q-a-1"), hl(2..6, "q-b-1")], &[], "");
         assert_eq!(html.matches("<mark").count(), 3, "{html}");
-        assert!(html.starts_with("<mark class=\"hl\" data-quote=\"q-a-1\" id=\"q-a-1\" title=\"t\">ab<mark class=\"hl\" data-quote=\"q-b-1\" id=\"q-b-1\""));
+        assert!(html.starts_with("<mark class=\"hl\" data-quote=\"q-a-1\" id=\"q-a-1\" data-preview=\"claims/a\" title=\"t\">ab<mark class=\"hl\" data-quote=\"q-b-1\" id=\"q-b-1\""));
     }
 
     #[test]
@@ -467,21 +498,21 @@ mod tests {
     }
 
     #[test]
-    fn notes_are_gathered_before_the_block_they_belong_to() {
+    fn notes_come_first_in_a_wrapper_around_their_block() {
         let doc = Doc::parse("One.\n\nTwo, *three*.", false);
         let notes = [
             Note {
                 at: doc.text.find("Two").unwrap(),
-                html: "a".into(),
+                html: "<li>a</li>".into(),
             },
             Note {
                 at: doc.text.find("three").unwrap(),
-                html: "b".into(),
+                html: "<li>b</li>".into(),
             },
         ];
         assert_eq!(
             render(&doc, &[], &notes, ""),
-            "<p>One.</p>\n<aside class=\"margin-notes\" aria-label=\"Claims quoted in the next paragraph\"><ul><li>a</li><li>b</li></ul></aside>\n<p>Two, <em>three</em>.</p>\n"
+            "<p>One.</p>\n<div class=\"annotated\"><div class=\"margin-notes\" role=\"note\" aria-label=\"Claims quoted here\"><ul><li>a</li><li>b</li></ul></div>\n<p>Two, <em>three</em>.</p>\n</div>\n"
         );
     }
 

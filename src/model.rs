@@ -162,6 +162,14 @@ impl Entry {
             EntryKind::Term => "terms",
         }
     }
+
+    /// What the entry is, as a reader names it: `person`, `term`, …
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            EntryKind::Actor(k) => k.name(),
+            EntryKind::Term => "term",
+        }
+    }
 }
 
 /// A claim's status.

@@ -112,6 +112,7 @@ fn site_data(model: &Model, theme: &Theme) -> serde_json::Value {
         "language": model.meta.language,
         "assets": assets,
         "css": assets.get("style.css"),
+        "js": assets.get("briefing.js"),
         "has_timeline": !model.events.is_empty(),
     })
 }
@@ -127,6 +128,7 @@ fn render_page(
     context.insert("root", &root);
     context.insert("path", &page.path);
     context.insert("page", &page.data);
+    context.insert("previews", &page.previews);
     let html = theme
         .tera
         .render(page.template, &context)

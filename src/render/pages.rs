@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::text::{MentionRecord, PageText, Shared, plain, sentence};
+use super::text::{MentionRecord, PageText, Preview, Shared, plain, sentence};
 use crate::anchor::{claim_anchor, event_anchor};
 use crate::date::Date;
 use crate::model::{Article, Claim, EntryKind, Model, Relation, Source};
@@ -19,6 +19,8 @@ pub struct PageData {
     pub data: Value,
     /// The mentions in the texts at home on this page.
     pub records: Vec<MentionRecord>,
+    /// The previews of what the page highlights or mentions, by key.
+    pub previews: Vec<Preview>,
 }
 
 #[derive(Serialize, Clone)]
@@ -45,12 +47,19 @@ struct ClaimCard {
     id: String,
     href: String,
     text: String,
+    /// The text on one line, without markup.
+    label: String,
     status: &'static str,
     by: Option<Link>,
     about: Vec<Link>,
     topic: Option<String>,
     sources: usize,
     outlets: Vec<Link>,
+    /// What the claims filter matches, space-separated: the glossary
+    /// entries that make the claim or that it is about (`actors/ID`), and
+    /// the articles that report it.
+    entries: String,
+    articles: String,
 }
 
 fn entry_link(model: &Model, i: usize, root: &str) -> Link {
@@ -178,6 +187,7 @@ fn claim_card(pt: &mut PageText, model: &Model, i: usize) -> ClaimCard {
         id: c.id.clone(),
         href: format!("{root}claims/{}.html", c.id),
         text: pt.text(&c.text),
+        label: plain(&c.text.doc.text),
         status: c.status.name(),
         by: c.by.map(|b| entry_link(model, b, root)),
         about: c
@@ -194,7 +204,26 @@ fn claim_card(pt: &mut PageText, model: &Model, i: usize) -> ClaimCard {
                 label: model.articles[a].outlet.clone(),
             })
             .collect(),
+        entries: claim_entries(c)
+            .map(|e| entry_key(&model.entries[e]))
+            .collect::<Vec<_>>()
+            .join(" "),
+        articles: articles
+            .iter()
+            .map(|&a| model.articles[a].id.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
     }
+}
+
+/// The glossary entries a claim names: who makes it, then what it is about.
+fn claim_entries(c: &Claim) -> impl Iterator<Item = usize> + '_ {
+    c.by.iter().chain(&c.about).copied()
+}
+
+/// An entry's section and id, `actors/ID`: unique across the glossary.
+fn entry_key(e: &crate::model::Entry) -> String {
+    format!("{}/{}", e.section(), e.id)
 }
 
 /// Claims grouped by topic, in the topics' order; claims without a topic
@@ -272,6 +301,7 @@ fn finish(path: &str, template: &'static str, pt: PageText, data: Value) -> Page
         template,
         data,
         records: pt.records,
+        previews: pt.previews.into_values().collect(),
     }
 }
 
@@ -298,6 +328,9 @@ pub fn index(shared: &Shared) -> PageData {
         "authors": model.meta.authors,
         "groups": groups,
         "claim_count": model.claims.len(),
+        "shared_count": model.claims.iter().filter(|c| cited_articles(c).len() > 1).count(),
+        "entry_count": model.entries.len(),
+        "event_count": model.events.len(),
         "articles": article_cards(shared, ""),
         "actors": actors,
         "latest_events": latest,
@@ -350,8 +383,64 @@ pub fn claims_index(shared: &Shared) -> PageData {
     let model = shared.model;
     let mut pt = PageText::new(shared, "claims/index.html", "Claims");
     let groups = claim_groups(&mut pt, model, false);
-    let data = json!({"groups": groups, "claim_count": model.claims.len()});
+    let data = json!({
+        "groups": groups,
+        "claim_count": model.claims.len(),
+        "filters": claim_filters(model, shared.backlinks),
+    });
     finish("claims/index.html", "claims.html", pt, data)
+}
+
+/// The choices of the claims filter, each with how many claims it keeps:
+/// topics in their order, statuses in theirs, entries A–Z, articles in
+/// model order. Only choices that keep at least one claim are offered.
+fn claim_filters(model: &Model, backlinks: &Backlinks) -> Value {
+    let choice = |value: &str, label: &str, n: usize| -> Option<Value> {
+        (n > 0).then(|| json!({"value": value, "label": label, "count": n}))
+    };
+    let topics: Vec<Value> = model
+        .topics
+        .iter()
+        .enumerate()
+        .filter_map(|(t, topic)| choice(&topic.id, &topic.title, backlinks.topic_claims[t].len()))
+        .collect();
+    let mut by_status = [0usize; crate::model::Status::ALL.len()];
+    for c in &model.claims {
+        by_status[c.status as usize] += 1;
+    }
+    let statuses: Vec<Value> = crate::model::Status::ALL
+        .iter()
+        .filter_map(|&(name, status)| choice(name, name, by_status[status as usize]))
+        .collect();
+    let entries: Vec<Value> = model
+        .entries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let about_only = backlinks.claims_about[i]
+                .iter()
+                .filter(|c| backlinks.claims_by[i].binary_search(c).is_err())
+                .count();
+            choice(
+                &entry_key(e),
+                &e.name,
+                backlinks.claims_by[i].len() + about_only,
+            )
+        })
+        .collect();
+    let articles: Vec<Value> = model
+        .articles
+        .iter()
+        .enumerate()
+        .filter_map(|(a, article)| {
+            choice(
+                &article.id,
+                &article.outlet,
+                backlinks.claims_citing[a].len(),
+            )
+        })
+        .collect();
+    json!({"topics": topics, "statuses": statuses, "entries": entries, "articles": articles})
 }
 
 #[derive(Serialize)]
@@ -471,7 +560,9 @@ pub fn glossary_index(shared: &Shared) -> PageData {
             letters.push(json!({"letter": current, "entries": std::mem::take(&mut entries)}));
         }
         current = Some(letter);
-        entries.push(json!({"link": entry_link(model, i, "../"), "kind": kind_label(e.kind), "role": e.role}));
+        entries.push(
+            json!({"link": entry_link(model, i, "../"), "kind": e.kind_name(), "role": e.role}),
+        );
     }
     if current.is_some() {
         letters.push(json!({"letter": current, "entries": entries}));
@@ -482,13 +573,6 @@ pub fn glossary_index(shared: &Shared) -> PageData {
         pt,
         json!({"letters": letters}),
     )
-}
-
-fn kind_label(kind: EntryKind) -> &'static str {
-    match kind {
-        EntryKind::Actor(k) => k.name(),
-        EntryKind::Term => "term",
-    }
 }
 
 /// `actors/ID.html` or `terms/ID.html`; `mentions` are the entry's mentions
@@ -521,7 +605,7 @@ pub fn entry(shared: &Shared, i: usize, mentions: Vec<MentionRecord>) -> PageDat
     let data = json!({
         "id": e.id,
         "name": e.name,
-        "kind": kind_label(e.kind),
+        "kind": e.kind_name(),
         "is_term": e.kind == EntryKind::Term,
         "role": e.role,
         "aliases": e.aliases.iter().skip(1).collect::<Vec<_>>(),
@@ -574,7 +658,7 @@ pub fn timeline(shared: &Shared) -> PageData {
 pub fn coverage(shared: &Shared) -> PageData {
     let model = shared.model;
     let mut pt = PageText::new(shared, "coverage/index.html", "Coverage");
-    let mut rows = Vec::new();
+    let mut rows: Vec<Value> = Vec::with_capacity(model.claims.len());
     let mut only: Vec<Vec<Link>> = vec![Vec::new(); model.articles.len()];
     let mut shared_count = 0;
     for (c, claim) in model.claims.iter().enumerate() {
@@ -598,7 +682,23 @@ pub fn coverage(shared: &Shared) -> PageData {
         .zip(&only)
         .map(|(a, only)| json!({"link": article_link(a, "../"), "outlet": a.outlet, "date": date_view(&a.published), "only": only}))
         .collect();
-    let data = json!({"columns": columns, "rows": rows, "shared_count": shared_count, "claim_count": model.claims.len()});
+    // Rows grouped by topic, in the topics' order, as on the claims page.
+    let groups: Vec<Value> = shared
+        .backlinks
+        .topic_claims
+        .iter()
+        .enumerate()
+        .filter(|(_, claims)| !claims.is_empty())
+        .map(|(t, claims)| {
+            let title = model
+                .topics
+                .get(t)
+                .map_or("Other claims", |topic| topic.title.as_str());
+            let rows: Vec<&Value> = claims.iter().map(|&c| &rows[c]).collect();
+            json!({"title": title, "rows": rows})
+        })
+        .collect();
+    let data = json!({"columns": columns, "groups": groups, "shared_count": shared_count, "claim_count": model.claims.len()});
     finish("coverage/index.html", "coverage.html", pt, data)
 }
 

@@ -1,7 +1,7 @@
 //! Markdown fragments of one page: mention links numbered per page
 //! (`m-ENTRY-N`), and the mentions recorded for the glossary.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::anchor::{Anchors, Owner};
 use crate::markdown::{self, Doc, Mark, MarkKind, Note};
@@ -32,6 +32,26 @@ pub struct MentionRecord {
     pub after: String,
 }
 
+/// What the script shows when a reader points at a highlight or a mention:
+/// the claim, event or glossary entry, in brief. The page carries one per
+/// thing it highlights or mentions, in a `<template>`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Preview {
+    /// The `data-preview` value of the elements it belongs to: `claims/ID`.
+    pub key: String,
+    /// `claim`, `event`, or the entry's kind (`person`, `term`, …).
+    pub kind: &'static str,
+    /// A claim's status (also a class name), an event's date, an entry's role.
+    pub label: String,
+    /// The claim's text, the event's title, the entry's name.
+    pub title: String,
+    /// More, on one line: who makes a claim and who reports it; the start of
+    /// an entry's summary or an event's description.
+    pub text: String,
+    /// The page it is at home on, relative to this page.
+    pub href: String,
+}
+
 /// Renders the Markdown of one page.
 pub struct PageText<'s, 'm> {
     pub(super) shared: &'s Shared<'m>,
@@ -45,6 +65,8 @@ pub struct PageText<'s, 'm> {
     /// The mentions in the texts whose home is this page, in order, for the glossary.
     pub records: Vec<MentionRecord>,
     recording: bool,
+    /// The previews of what this page highlights or mentions, by key.
+    pub previews: BTreeMap<String, Preview>,
 }
 
 impl<'s, 'm> PageText<'s, 'm> {
@@ -59,6 +81,7 @@ impl<'s, 'm> PageText<'s, 'm> {
             counts: HashMap::new(),
             records: Vec::new(),
             recording: false,
+            previews: BTreeMap::new(),
         }
     }
 
@@ -92,34 +115,41 @@ impl<'s, 'm> PageText<'s, 'm> {
         let mut marks = Vec::new();
         let mut notes = Vec::new();
         for h in &self.shared.anchors.highlights[index] {
-            let (class, title, note) = match h.owner {
+            let anchor = markdown::escape(&h.anchor);
+            let (class, title, preview, note) = match h.owner {
                 Owner::Claim(c) => {
                     let claim = &model.claims[c];
                     let status = claim.status.name();
+                    let text = plain(&claim.text.doc.text);
                     let note = format!(
-                        "<span class=\"margin-note status-{status}\"><a href=\"{}claims/{}.html\">{}</a> <span class=\"status-label\">{status}</span></span>",
+                        "<li class=\"margin-note status-{status}\" data-note-for=\"{anchor}\"><span class=\"status-label\">{status}</span> <a href=\"{}claims/{}.html\">{}</a></li>",
                         self.root,
                         claim.id,
-                        markdown::escape(&plain(&claim.text.doc.text))
+                        markdown::escape(&text)
                     );
+                    let key = self.preview_claim(c);
                     (
                         format!("hl status-{status}"),
-                        format!("Claim: {}", plain(&claim.text.doc.text)),
+                        format!("Claim ({status}): {text}"),
+                        key,
                         note,
                     )
                 }
                 Owner::Event(e) => {
                     let event = &model.events[e];
+                    let text = plain(&event.title.doc.text);
                     let note = format!(
-                        "<span class=\"margin-note event-note\"><a href=\"{}timeline/index.html#event-{}\">{}</a> <span class=\"status-label\">event, {}</span></span>",
+                        "<li class=\"margin-note event-note\" data-note-for=\"{anchor}\"><span class=\"status-label\">event · {}</span> <a href=\"{}timeline/index.html#event-{}\">{}</a></li>",
+                        markdown::escape(&event.date.display()),
                         self.root,
                         event.id,
-                        markdown::escape(&plain(&event.title.doc.text)),
-                        markdown::escape(&event.date.display())
+                        markdown::escape(&text)
                     );
+                    let key = self.preview_event(e);
                     (
                         "hl hl-event".to_string(),
-                        format!("Event: {}", plain(&event.title.doc.text)),
+                        format!("Event: {text}"),
+                        key,
                         note,
                     )
                 }
@@ -130,6 +160,7 @@ impl<'s, 'm> PageText<'s, 'm> {
                     anchor: h.anchor.clone(),
                     class,
                     title,
+                    preview,
                 },
             });
             notes.push(Note {
@@ -171,17 +202,107 @@ impl<'s, 'm> PageText<'s, 'm> {
                     after,
                 });
             }
+            let preview = self.preview_entry(found.entry);
             marks.push(Mark {
                 range: found.range,
                 kind: MarkKind::Mention {
                     href: format!("{}{}/{}.html", self.root, entry.section(), entry.id),
                     anchor,
                     title: entry.name.clone(),
+                    preview,
                 },
             });
         }
         markdown::render(doc, &marks, notes, self.root)
     }
+
+    /// Adds the preview of claim `c`, once; returns its key.
+    fn preview_claim(&mut self, c: usize) -> String {
+        let model = self.shared.model;
+        let claim = &model.claims[c];
+        let key = format!("claims/{}", claim.id);
+        if !self.previews.contains_key(&key) {
+            let mut outlets: Vec<&str> = Vec::new();
+            for s in &claim.sources {
+                let outlet = model.articles[s.article].outlet.as_str();
+                if !outlets.contains(&outlet) {
+                    outlets.push(outlet);
+                }
+            }
+            let by = match claim.by {
+                Some(b) => format!("By {}. ", model.entries[b].name),
+                None => String::new(),
+            };
+            let text = format!("{by}Reported by {}.", outlets.join(", "));
+            let preview = Preview {
+                key: key.clone(),
+                kind: "claim",
+                label: claim.status.name().to_string(),
+                title: plain(&claim.text.doc.text),
+                text,
+                href: format!("{}{key}.html", self.root),
+            };
+            self.previews.insert(key.clone(), preview);
+        }
+        key
+    }
+
+    /// Adds the preview of event `e`, once; returns its key.
+    fn preview_event(&mut self, e: usize) -> String {
+        let event = &self.shared.model.events[e];
+        let key = format!("events/{}", event.id);
+        if !self.previews.contains_key(&key) {
+            let preview = Preview {
+                key: key.clone(),
+                kind: "event",
+                label: event.date.display(),
+                title: plain(&event.title.doc.text),
+                text: event
+                    .description
+                    .as_ref()
+                    .map(|d| words(&d.doc.text, PREVIEW_WORDS))
+                    .unwrap_or_default(),
+                href: format!("{}timeline/index.html#event-{}", self.root, event.id),
+            };
+            self.previews.insert(key.clone(), preview);
+        }
+        key
+    }
+
+    /// Adds the preview of glossary entry `i`, once; returns its key.
+    fn preview_entry(&mut self, i: usize) -> String {
+        let entry = &self.shared.model.entries[i];
+        let key = format!("{}/{}", entry.section(), entry.id);
+        if !self.previews.contains_key(&key) {
+            let preview = Preview {
+                key: key.clone(),
+                kind: entry.kind_name(),
+                label: entry.role.clone().unwrap_or_default(),
+                title: entry.name.clone(),
+                text: entry
+                    .summary
+                    .as_ref()
+                    .map(|s| words(&s.doc.text, PREVIEW_WORDS))
+                    .unwrap_or_default(),
+                href: format!("{}{key}.html", self.root),
+            };
+            self.previews.insert(key.clone(), preview);
+        }
+        key
+    }
+}
+
+/// How many words of a summary or description a preview shows.
+const PREVIEW_WORDS: usize = 40;
+
+/// The first `n` words of `text` on one line, with `…` if there were more.
+pub fn words(text: &str, n: usize) -> String {
+    let mut all = text.split_whitespace();
+    let mut out = all.by_ref().take(n).collect::<Vec<_>>().join(" ");
+    if all.next().is_some() {
+        out.push_str(" …");
+    }
+    out
 }
 
 /// A visible text on one line.
