@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::text::{MentionRecord, PageText, Preview, Shared, plain, sentence};
+use super::text::{MentionRecord, PageText, Preview, Shared, plain, sentence, words};
 use crate::anchor::{claim_anchor, event_anchor};
 use crate::date::Date;
 use crate::model::{Article, Claim, EntryKind, Model, Relation, Source};
@@ -542,6 +542,9 @@ pub fn claim(shared: &Shared, c: usize) -> PageData {
     finish(&path, "claim.html", pt, data)
 }
 
+/// How many words of each entry's summary the glossary index shows.
+const GLOSSARY_WORDS: usize = 24;
+
 /// `actors/index.html`: actors and terms A–Z.
 pub fn glossary_index(shared: &Shared) -> PageData {
     let model = shared.model;
@@ -560,9 +563,11 @@ pub fn glossary_index(shared: &Shared) -> PageData {
             letters.push(json!({"letter": current, "entries": std::mem::take(&mut entries)}));
         }
         current = Some(letter);
-        entries.push(
-            json!({"link": entry_link(model, i, "../"), "kind": e.kind_name(), "role": e.role}),
-        );
+        let summary = e
+            .summary
+            .as_ref()
+            .map(|s| words(&s.doc.text, GLOSSARY_WORDS));
+        entries.push(json!({"link": entry_link(model, i, "../"), "kind": e.kind_name(), "role": e.role, "summary": summary}));
     }
     if current.is_some() {
         letters.push(json!({"letter": current, "entries": entries}));
