@@ -259,6 +259,96 @@ fn coverage_counts_the_sources_of_each_claim() {
     assert!(both >= 8, "only {both} claims reported by both sources");
 }
 
+/// Whether `html` holds the preview card with `key` (the minifier drops the
+/// quotes around values that do not need them).
+fn has_preview_card(html: &str, key: &str) -> bool {
+    html.contains(&format!("data-preview-card={key} "))
+        || html.contains(&format!("data-preview-card={key}>"))
+        || html.contains(&format!("data-preview-card=\"{key}\""))
+}
+
+#[test]
+fn every_highlight_and_mention_has_its_preview_and_every_highlight_its_note() {
+    let (_dir, site) = built(&manifest());
+    let mut previews = 0;
+    for (path, bytes) in &site {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = std::str::from_utf8(bytes).unwrap();
+        let doc = Html::parse_document(html);
+        for el in doc.select(&sel("[data-preview]")) {
+            let key = el.value().attr("data-preview").unwrap();
+            assert!(has_preview_card(html, key), "{path}: no preview for {key}");
+            previews += 1;
+        }
+        for mark in doc.select(&sel("mark[id]")) {
+            let id = mark.value().attr("id").unwrap();
+            let notes = doc
+                .select(&sel(&format!("[data-note-for='{id}'] a")))
+                .count();
+            assert_eq!(notes, 1, "{path}: highlight {id} has {notes} notes");
+        }
+    }
+    assert!(previews > 500, "only {previews} previewable elements");
+    // A preview says what it previews: a claim's status, an entry's name.
+    let article = page(&site, "articles/myind-2026-02-04.html");
+    assert!(has_preview_card(article, "claims/progress-on-narcotics"));
+    assert!(article.contains(
+        "Trump said progress was being made on countering narcotics flows from Colombia."
+    ));
+}
+
+#[test]
+fn an_entry_page_does_not_link_its_own_name_to_itself() {
+    let (_dir, site) = built(&manifest());
+    let petro = Html::parse_document(page(&site, "actors/petro.html"));
+    let own = petro
+        .select(&sel("a.mention[href='../actors/petro.html']"))
+        .count();
+    assert_eq!(own, 0, "mentions of Petro on Petro's page link to it");
+    let others = petro
+        .select(&sel("a.mention[href='../actors/trump.html']"))
+        .count();
+    assert!(others > 0, "other entries are still linked");
+}
+
+#[test]
+fn the_claims_filter_offers_only_choices_that_keep_a_claim_with_their_counts() {
+    let (_dir, site) = built(&manifest());
+    let claims = Html::parse_document(page(&site, "claims/index.html"));
+    let cards: Vec<_> = claims.select(&sel(".claim-card")).collect();
+    for (select, attr) in [
+        ("#filter-topic", "data-topic"),
+        ("#filter-status", "data-status"),
+        ("#filter-entry", "data-entries"),
+        ("#filter-article", "data-articles"),
+    ] {
+        let options: Vec<_> = claims
+            .select(&sel(&format!("{select} option")))
+            .filter(|o| !o.value().attr("value").unwrap_or("").is_empty())
+            .collect();
+        assert!(!options.is_empty(), "{select} offers nothing");
+        for option in options {
+            let value = option.value().attr("value").unwrap();
+            let kept = cards
+                .iter()
+                .filter(|c| {
+                    c.value()
+                        .attr(attr)
+                        .is_some_and(|v| v.split(' ').any(|t| t == value))
+                })
+                .count();
+            let label: String = option.text().collect();
+            assert!(kept > 0, "{select} offers {value}, which keeps no claim");
+            assert!(
+                label.ends_with(&format!("({kept})")),
+                "{select}: {label} but {kept} claims match"
+            );
+        }
+    }
+}
+
 #[test]
 fn building_twice_gives_identical_files() {
     let (_a, first) = built(&manifest());

@@ -238,7 +238,7 @@ fn claim_groups(pt: &mut PageText, model: &Model, home: bool) -> Vec<Value> {
             .collect();
         if !claims.is_empty() {
             let summary = match &topic.summary {
-                Some(s) if home => Some(pt.home(s, None)),
+                Some(s) if home => Some(pt.home(s)),
                 Some(s) => Some(pt.text(s)),
                 None => None,
             };
@@ -309,7 +309,7 @@ fn finish(path: &str, template: &'static str, pt: PageText, data: Value) -> Page
 pub fn index(shared: &Shared) -> PageData {
     let model = shared.model;
     let mut pt = PageText::new(shared, "index.html", "Briefing");
-    let summary = pt.home_opt(&model.meta.summary, None);
+    let summary = pt.home_opt(&model.meta.summary);
     let groups = claim_groups(&mut pt, model, true);
     let actors: Vec<Value> = model
         .entries
@@ -348,7 +348,7 @@ pub fn article(shared: &Shared, a: usize) -> PageData {
         &path,
         &format!("Article: {}", article.display_title()),
     );
-    let note = pt.home_opt(&article.note, None);
+    let note = pt.home_opt(&article.note);
     let body = pt.article(a);
     let claims: Vec<Link> = shared.backlinks.claims_citing[a]
         .iter()
@@ -486,7 +486,7 @@ fn source_views(
                 before,
                 quote,
                 after,
-                note: pt.home_opt(&s.note, None),
+                note: pt.home_opt(&s.note),
                 url: article.url.clone(),
             }
         })
@@ -503,8 +503,8 @@ pub fn claim(shared: &Shared, c: usize) -> PageData {
         &path,
         &format!("Claim: {}", plain(&claim.text.doc.text)),
     );
-    let text = pt.home(&claim.text, None);
-    let note = pt.home_opt(&claim.note, None);
+    let text = pt.home(&claim.text);
+    let note = pt.home_opt(&claim.note);
     let sources = source_views(
         &mut pt,
         model,
@@ -586,8 +586,8 @@ pub fn entry(shared: &Shared, i: usize, mentions: Vec<MentionRecord>) -> PageDat
     let model = shared.model;
     let e = &model.entries[i];
     let path = format!("{}/{}.html", e.section(), e.id);
-    let mut pt = PageText::new(shared, &path, &e.name);
-    let summary = pt.home_opt(&e.summary, Some(i));
+    let mut pt = PageText::new(shared, &path, &e.name).of_entry(i);
+    let summary = pt.home_opt(&e.summary);
     let links = shared.backlinks;
     let cards = |pt: &mut PageText, claims: &[usize]| -> Vec<ClaimCard> {
         claims.iter().map(|&c| claim_card(pt, model, c)).collect()
@@ -632,8 +632,8 @@ pub fn timeline(shared: &Shared) -> PageData {
     let mut pt = PageText::new(shared, "timeline/index.html", "Timeline");
     let mut events = Vec::new();
     for (i, e) in model.events.iter().enumerate() {
-        let title = pt.home(&e.title, None);
-        let description = pt.home_opt(&e.description, None);
+        let title = pt.home(&e.title);
+        let description = pt.home_opt(&e.description);
         let sources = source_views(
             &mut pt,
             model,

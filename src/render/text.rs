@@ -67,6 +67,9 @@ pub struct PageText<'s, 'm> {
     recording: bool,
     /// The previews of what this page highlights or mentions, by key.
     pub previews: BTreeMap<String, Preview>,
+    /// The glossary entry whose page this is: its mentions here are not
+    /// linked, since they would link to the page itself.
+    own: Option<usize>,
 }
 
 impl<'s, 'm> PageText<'s, 'm> {
@@ -82,30 +85,34 @@ impl<'s, 'm> PageText<'s, 'm> {
             records: Vec::new(),
             recording: false,
             previews: BTreeMap::new(),
+            own: None,
         }
+    }
+
+    /// The same writer for the page of glossary entry `entry`.
+    pub fn of_entry(mut self, entry: usize) -> Self {
+        self.own = Some(entry);
+        self
     }
 
     /// Renders a Markdown text shown here but at home on another page: its
     /// mentions are linked and numbered, but the glossary lists them elsewhere.
     pub fn text(&mut self, text: &Text) -> String {
-        self.doc(&text.doc, Vec::new(), &[], None)
+        self.doc(&text.doc, Vec::new(), &[])
     }
 
     /// Renders a Markdown text whose home is this page: the glossary lists its
-    /// mentions as being here. `skip` is an entry whose mentions are not
-    /// linked (on its own page).
-    pub fn home(&mut self, text: &Text, skip: Option<usize>) -> String {
+    /// mentions as being here.
+    pub fn home(&mut self, text: &Text) -> String {
         self.recording = true;
-        let html = self.doc(&text.doc, Vec::new(), &[], skip);
+        let html = self.doc(&text.doc, Vec::new(), &[]);
         self.recording = false;
         html
     }
 
     /// Like [`PageText::home`] for an optional text; empty when absent.
-    pub fn home_opt(&mut self, text: &Option<Text>, skip: Option<usize>) -> String {
-        text.as_ref()
-            .map(|t| self.home(t, skip))
-            .unwrap_or_default()
+    pub fn home_opt(&mut self, text: &Option<Text>) -> String {
+        text.as_ref().map(|t| self.home(t)).unwrap_or_default()
     }
 
     /// Renders an article body with its highlights and margin notes.
@@ -170,21 +177,15 @@ impl<'s, 'm> PageText<'s, 'm> {
         }
         notes.sort_by_key(|n| n.at);
         self.recording = true;
-        let html = self.doc(&article.doc, marks, &notes, None);
+        let html = self.doc(&article.doc, marks, &notes);
         self.recording = false;
         html
     }
 
-    fn doc(
-        &mut self,
-        doc: &Doc,
-        mut marks: Vec<Mark>,
-        notes: &[Note],
-        skip: Option<usize>,
-    ) -> String {
+    fn doc(&mut self, doc: &Doc, mut marks: Vec<Mark>, notes: &[Note]) -> String {
         let model = self.shared.model;
         for found in self.shared.matcher.find_in_doc(doc) {
-            if Some(found.entry) == skip {
+            if Some(found.entry) == self.own {
                 continue;
             }
             let entry = &model.entries[found.entry];
