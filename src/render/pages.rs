@@ -265,6 +265,7 @@ struct ArticleCard {
     outlet: String,
     author: Option<String>,
     date: Option<DateView>,
+    url: Option<String>,
     claims: usize,
     only_here: Vec<Link>,
 }
@@ -288,6 +289,7 @@ fn article_cards(shared: &Shared, root: &str) -> Vec<ArticleCard> {
                 outlet: article.outlet.clone(),
                 author: article.author.clone(),
                 date: date_view(&article.published),
+                url: article.url.clone(),
                 claims: citing.len(),
                 only_here,
             }

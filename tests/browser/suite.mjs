@@ -281,14 +281,21 @@ async function suite(site, shots) {
     const tip = page.locator("#preview");
     await tip.waitFor({ state: "visible" });
     check((await tip.textContent()).includes(name), `hovering a mention previews "${name}"`);
+    await page.screenshot({ path: join(shots, "preview-mention-1280.png") });
     check((await mention.getAttribute("aria-describedby")) === "preview", "a previewed mention is described by its preview");
     await page.keyboard.press("Escape");
     check(await tip.isHidden(), "Escape hides the preview");
+    await page.mouse.move(0, 0);
     const mark = page.locator("mark[id^='q-']").first();
     await mark.focus();
     await tip.waitFor({ state: "visible" });
     const markText = await tip.textContent();
-    check(/claim/i.test(markText) && (await tip.locator(".status-label").count()) === 1, "focusing a highlight previews its claim and status");
+    await page.screenshot({ path: join(shots, "preview-claim-1280.png") });
+    const claimTitle = await page.evaluate(() => {
+      const key = document.activeElement.dataset.preview;
+      return document.getElementById("previews").content.querySelector(`[data-preview-card="${key}"] .preview-title`).textContent;
+    });
+    check(markText.includes(claimTitle) && (await tip.locator(".status-label").count()) === 1, `focusing a highlight previews its claim and status (${markText})`);
     const claimHref = await page.evaluate(() => {
       const key = document.activeElement.dataset.preview;
       return document.getElementById("previews").content.querySelector(`[data-preview-card="${key}"]`).dataset.href;
