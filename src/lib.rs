@@ -14,8 +14,9 @@ pub mod model;
 pub mod normalize;
 pub mod render;
 pub mod resolve;
+pub mod serve;
 pub mod write;
 
 mod pipeline;
 
-pub use pipeline::{BuildOptions, Failure, Outcome, build};
+pub use pipeline::{BuildOptions, Failure, Outcome, build, build_with};

@@ -33,6 +33,19 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Serve the site on loopback, rebuilding and reloading open pages when
+    /// content/ or templates/ change.
+    Serve {
+        /// The briefing's folder (holding content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port; 0 picks a free one.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+    },
     /// Check the content as a build does, writing nothing.
     Check {
         /// The briefing's folder (holding content/).
@@ -47,6 +60,22 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let (options, quiet) = match cli.command {
+        Command::Serve { root, port, bind } => {
+            let options = briefing::serve::ServeOptions {
+                root,
+                addr: std::net::SocketAddr::new(bind, port),
+            };
+            let served = briefing::serve::serve(&options, |addr| {
+                eprintln!("serving on http://{addr}/ (Ctrl-C stops)");
+            });
+            return match served {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => {
+                    eprintln!("error: {err:#}");
+                    ExitCode::from(2)
+                }
+            };
+        }
         Command::Build {
             root,
             output,

@@ -56,6 +56,16 @@ pub enum Failure {
 
 /// Builds the briefing at `options.root`.
 pub fn build(options: &BuildOptions) -> Result<Outcome, Failure> {
+    build_with(options, &render::Cache::default()).map(|(outcome, _)| outcome)
+}
+
+/// Builds the briefing at `options.root` and also returns its files. Pages
+/// whose data, template and theme are those of a page in `cache` are not
+/// rendered again (`briefing serve` keeps one cache across rebuilds).
+pub fn build_with(
+    options: &BuildOptions,
+    cache: &render::Cache,
+) -> Result<(Outcome, Vec<render::Output>), Failure> {
     let started = Instant::now();
     let root = &options.root;
     let output = options
@@ -113,7 +123,7 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, Failure> {
     let (Some(theme), false) = (theme, failed) else {
         return Err(stop(diags, sources));
     };
-    let files = render::render(&model, &anchors, &matcher, &theme).map_err(|errs| {
+    let files = render::render(&model, &anchors, &matcher, &theme, cache).map_err(|errs| {
         let mut all = diags.clone();
         all.extend(errs);
         stop(all, std::mem::take(&mut sources))
@@ -123,7 +133,7 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, Failure> {
         write::write_site(&output, &files).map_err(Failure::Io)?;
     }
     diagnostic::sort(&mut diags);
-    Ok(Outcome {
+    let outcome = Outcome {
         diagnostics: diags,
         sources,
         pages,
@@ -136,5 +146,6 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, Failure> {
         ],
         output: options.write.then_some(output),
         elapsed: started.elapsed(),
-    })
+    };
+    Ok((outcome, files))
 }

@@ -4,7 +4,9 @@ pub mod pages;
 pub mod text;
 pub mod theme;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde_json::json;
@@ -25,12 +27,52 @@ pub struct Output {
     pub bytes: Vec<u8>,
 }
 
+/// Pages rendered by an earlier build, by path: the fingerprint of what the
+/// page was rendered from (its data, template name, the site's data and the
+/// theme) and the result. A page with the same fingerprint is not rendered
+/// again. A build with an empty cache renders every page.
+#[derive(Default)]
+pub struct Cache {
+    pages: Mutex<HashMap<String, (blake3::Hash, Vec<u8>)>>,
+    hits: AtomicUsize,
+}
+
+impl Cache {
+    /// How many pages the last build took from the cache.
+    pub fn hits(&self) -> usize {
+        self.hits.load(Ordering::Relaxed)
+    }
+
+    fn get(&self, path: &str, fingerprint: &blake3::Hash) -> Option<Vec<u8>> {
+        let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        match pages.get(path) {
+            Some((f, bytes)) if f == fingerprint => {
+                self.hits.fetch_add(1, Ordering::Relaxed);
+                Some(bytes.clone())
+            }
+            _ => None,
+        }
+    }
+
+    fn put(&self, path: &str, fingerprint: blake3::Hash, bytes: &[u8]) {
+        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        pages.insert(path.to_string(), (fingerprint, bytes.to_vec()));
+    }
+
+    /// Forgets the pages a build no longer has.
+    fn keep_only(&self, paths: &HashSet<&str>) {
+        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        pages.retain(|path, _| paths.contains(path.as_str()));
+    }
+}
+
 /// Renders every page and asset of the site, minified.
 pub fn render(
     model: &Model,
     anchors: &Anchors,
     matcher: &Matcher,
     theme: &Theme,
+    cache: &Cache,
 ) -> Result<Vec<Output>, Vec<Diagnostic>> {
     let backlinks = pages::Backlinks::new(model);
     let shared = Shared {
@@ -54,10 +96,24 @@ pub fn render(
         .collect();
     pages.extend(entries);
     let site = site_data(model, theme);
+    cache.hits.store(0, Ordering::Relaxed);
+    let context = Fingerprint::new(theme, &site);
     let rendered: Vec<Result<Output, Diagnostic>> = pages
         .par_iter()
-        .map(|page| render_page(theme, &site, page))
+        .map(|page| {
+            let fingerprint = context.of(page);
+            if let Some(bytes) = cache.get(&page.path, &fingerprint) {
+                return Ok(Output {
+                    path: page.path.clone(),
+                    bytes,
+                });
+            }
+            let output = render_page(theme, &site, page)?;
+            cache.put(&page.path, fingerprint, &output.bytes);
+            Ok(output)
+        })
         .collect();
+    cache.keep_only(&pages.iter().map(|p| p.path.as_str()).collect());
     let mut outputs = Vec::with_capacity(rendered.len() + theme.assets.len());
     let mut errors = Vec::new();
     for r in rendered {
@@ -75,6 +131,35 @@ pub fn render(
         bytes: a.bytes.clone(),
     }));
     Ok(outputs)
+}
+
+/// What every page's rendering depends on besides its own data: the theme's
+/// files and the site's data, hashed once per build.
+struct Fingerprint {
+    shared: blake3::Hasher,
+}
+
+impl Fingerprint {
+    fn new(theme: &Theme, site: &serde_json::Value) -> Fingerprint {
+        let mut shared = blake3::Hasher::new();
+        shared.update(theme.fingerprint.as_bytes());
+        shared.update(site.to_string().as_bytes());
+        Fingerprint { shared }
+    }
+
+    /// The fingerprint of one page: the shared part, its template, its data
+    /// and its previews.
+    fn of(&self, page: &PageData) -> blake3::Hash {
+        let mut hasher = self.shared.clone();
+        hasher.update(page.template.as_bytes());
+        hasher.update(&[0]);
+        hasher.update(page.data.to_string().as_bytes());
+        hasher.update(&[0]);
+        for preview in &page.previews {
+            hasher.update(format!("{preview:?}").as_bytes());
+        }
+        hasher.finalize()
+    }
 }
 
 fn page_data(shared: &Shared) -> Vec<PageData> {

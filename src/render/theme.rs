@@ -19,6 +19,9 @@ pub struct Theme {
     /// The other files (stylesheet, scripts), by name, with the name they are
     /// published under: `style.css` → `style.1a2b3c4d.css`.
     pub assets: Vec<Asset>,
+    /// A hash of every file of the theme: pages rendered with another theme
+    /// are rendered again.
+    pub fingerprint: blake3::Hash,
 }
 
 /// A static file of the theme.
@@ -66,6 +69,14 @@ pub fn load(root: &Path, sources: &mut Sources) -> Result<Theme, Vec<Diagnostic>
             }
         }
     }
+    let mut hasher = blake3::Hasher::new();
+    for (name, (text, _)) in &files {
+        hasher.update(name.as_bytes());
+        hasher.update(&[0]);
+        hasher.update(text.as_bytes());
+        hasher.update(&[0]);
+    }
+    let fingerprint = hasher.finalize();
     let mut tera = Tera::new();
     let mut assets = Vec::new();
     let mut templates = Vec::new();
@@ -91,7 +102,11 @@ pub fn load(root: &Path, sources: &mut Sources) -> Result<Theme, Vec<Diagnostic>
         sources.insert(file, text);
     }
     if diags.is_empty() {
-        Ok(Theme { tera, assets })
+        Ok(Theme {
+            tera,
+            assets,
+            fingerprint,
+        })
     } else {
         Err(diags)
     }
