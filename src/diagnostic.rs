@@ -192,6 +192,34 @@ impl Sources {
     }
 }
 
+impl Diagnostic {
+    /// The diagnostic as one line of JSON, for editors and CI: `file`,
+    /// `line`, `column`, `end_line`, `end_column` (1-based, the end exclusive;
+    /// all four 0 for a whole file), `severity`, `code`, `message`, `help`.
+    pub fn to_json(&self) -> String {
+        let (end_line, end_column) = if self.span.line == 0 {
+            (0, 0)
+        } else {
+            (self.span.line, self.span.column + self.span.len.max(1))
+        };
+        serde_json::json!({
+            "file": self.file.display().to_string().replace('\\', "/"),
+            "line": self.span.line,
+            "column": self.span.column,
+            "end_line": end_line,
+            "end_column": end_column,
+            "severity": match self.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            "code": self.code,
+            "message": self.message,
+            "help": self.help,
+        })
+        .to_string()
+    }
+}
+
 /// The closest of `candidates` to `word`, if any is close enough to suggest.
 pub fn did_you_mean<'a>(
     word: &str,

@@ -54,7 +54,18 @@ enum Command {
         /// Fail on warnings too.
         #[arg(long)]
         deny_warnings: bool,
+        /// How to print diagnostics: for people, or one JSON object a line
+        /// on standard output (for editors and CI).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
+}
+
+/// How diagnostics are printed.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -93,6 +104,20 @@ fn main() -> ExitCode {
         Command::Check {
             root,
             deny_warnings,
+            format: Format::Json,
+        } => {
+            let options = BuildOptions {
+                root,
+                output: None,
+                deny_warnings,
+                write: false,
+            };
+            return check_json(&options);
+        }
+        Command::Check {
+            root,
+            deny_warnings,
+            format: Format::Human,
         } => (
             BuildOptions {
                 root,
@@ -161,4 +186,21 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `check --format json`: every diagnostic as a line of JSON on standard
+/// output, nothing else; the exit code as for `check`.
+fn check_json(options: &BuildOptions) -> ExitCode {
+    let (diagnostics, code) = match build(options) {
+        Ok(outcome) => (outcome.diagnostics, ExitCode::SUCCESS),
+        Err(Failure::Content { diagnostics, .. }) => (diagnostics, ExitCode::from(1)),
+        Err(Failure::Io(err)) => {
+            eprintln!("error: {err:#}");
+            return ExitCode::from(2);
+        }
+    };
+    for d in &diagnostics {
+        println!("{}", d.to_json());
+    }
+    code
 }

@@ -1,0 +1,61 @@
+//! The command line as editors and CI use it.
+
+use std::path::Path;
+use std::process::Command;
+
+fn briefing(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .args(args)
+        .output()
+        .expect("briefing runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn check_format_json_prints_one_object_a_line_with_the_place_and_code() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/errors/ambiguous-quote");
+    let (code, stdout, stderr) = briefing(&[
+        "check",
+        "--format",
+        "json",
+        "--root",
+        root.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.is_empty(), "nothing but JSON: {stderr}");
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    let d = lines
+        .iter()
+        .find(|d| d["code"] == "ambiguous-quote")
+        .expect("the ambiguous quote is reported");
+    assert_eq!(d["severity"], "error");
+    assert!(
+        d["file"]
+            .as_str()
+            .unwrap()
+            .starts_with("content/annotations/")
+    );
+    assert!(d["line"].as_u64().unwrap() > 0 && d["column"].as_u64().unwrap() > 0);
+    assert_eq!(d["end_line"], d["line"]);
+    assert!(d["end_column"].as_u64() > d["column"].as_u64());
+    assert!(
+        d["message"].as_str().unwrap().contains("occurs 3 times"),
+        "{d}"
+    );
+    assert!(d["help"].as_str().unwrap().contains("occurrence"), "{d}");
+}
+
+#[test]
+fn check_format_json_prints_nothing_for_a_clean_briefing() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let (code, stdout, _) = briefing(&["check", "--format", "json", "--root", root]);
+    assert_eq!(code, 0);
+    assert_eq!(stdout, "");
+}
