@@ -33,6 +33,12 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Start a new briefing in DIR: one sample article, its annotations, and a
+    /// README on what to edit.
+    Init {
+        /// The folder to create (or an empty one).
+        dir: PathBuf,
+    },
     /// Serve the site on loopback, rebuilding and reloading open pages when
     /// content/ or templates/ change.
     Serve {
@@ -71,6 +77,25 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let (options, quiet) = match cli.command {
+        Command::Init { dir } => {
+            return match briefing::init::init(&dir) {
+                Ok(files) => {
+                    for f in &files {
+                        eprintln!("wrote {}", f.display());
+                    }
+                    eprintln!(
+                        "a new briefing is in {}: see its README.md, then run `briefing serve --root {}`",
+                        dir.display(),
+                        dir.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("error: {err:#}");
+                    ExitCode::from(2)
+                }
+            };
+        }
         Command::Serve { root, port, bind } => {
             let options = briefing::serve::ServeOptions {
                 root,

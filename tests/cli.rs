@@ -59,3 +59,30 @@ fn check_format_json_prints_nothing_for_a_clean_briefing() {
     assert_eq!(code, 0);
     assert_eq!(stdout, "");
 }
+
+#[test]
+fn init_writes_a_briefing_that_builds_with_deny_warnings_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("new-briefing");
+    let root_arg = root.to_str().unwrap();
+    let (code, _, stderr) = briefing(&["init", root_arg]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(root.join("README.md").is_file());
+    let (code, _, stderr) = briefing(&["build", "--deny-warnings", "--root", root_arg]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+    let claim =
+        std::fs::read_to_string(root.join("public/claims/cost-not-explained.html")).unwrap();
+    assert!(claim.contains("said the cost had not been explained"));
+    // A second init into the same folder changes nothing.
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    std::fs::write(root.join("README.md"), format!("{readme}\nmine")).unwrap();
+    let (code, _, stderr) = briefing(&["init", root_arg]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("already exists"), "{stderr}");
+    assert!(
+        std::fs::read_to_string(root.join("README.md"))
+            .unwrap()
+            .ends_with("mine")
+    );
+}
