@@ -56,15 +56,15 @@ pub enum Failure {
 
 /// Builds the briefing at `options.root`.
 pub fn build(options: &BuildOptions) -> Result<Outcome, Failure> {
-    build_with(options, &render::Cache::default()).map(|(outcome, _)| outcome)
+    build_with(options, None).map(|(outcome, _)| outcome)
 }
 
-/// Builds the briefing at `options.root` and also returns its files. Pages
-/// whose data, template and theme are those of a page in `cache` are not
-/// rendered again (`briefing serve` keeps one cache across rebuilds).
+/// Builds the briefing at `options.root` and also returns its files. With a
+/// `cache`, pages whose data, template and theme are those of a page in it
+/// are not rendered again (`briefing serve` keeps one across rebuilds).
 pub fn build_with(
     options: &BuildOptions,
-    cache: &render::Cache,
+    cache: Option<&render::Cache>,
 ) -> Result<(Outcome, Vec<render::Output>), Failure> {
     let started = Instant::now();
     let root = &options.root;

@@ -173,7 +173,7 @@ fn rebuild(state: &State, why: &str) {
     };
     // A build never panics on content; if it does anyway, the server goes on
     // with the last good site.
-    let result = std::panic::catch_unwind(|| build_with(&options, &state.cache));
+    let result = std::panic::catch_unwind(|| build_with(&options, Some(&state.cache)));
     let mut site = state.site.write().unwrap_or_else(|e| e.into_inner());
     site.generation += 1;
     match result {

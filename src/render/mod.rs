@@ -30,7 +30,8 @@ pub struct Output {
 /// Pages rendered by an earlier build, by path: the fingerprint of what the
 /// page was rendered from (its data, template name, the site's data and the
 /// theme) and the result. A page with the same fingerprint is not rendered
-/// again. A build with an empty cache renders every page.
+/// again. Only `briefing serve` keeps one: a one-off build neither
+/// fingerprints its pages nor keeps a copy of them.
 #[derive(Default)]
 pub struct Cache {
     pages: Mutex<HashMap<String, (blake3::Hash, Vec<u8>)>>,
@@ -72,7 +73,7 @@ pub fn render(
     anchors: &Anchors,
     matcher: &Matcher,
     theme: &Theme,
-    cache: &Cache,
+    cache: Option<&Cache>,
 ) -> Result<Vec<Output>, Vec<Diagnostic>> {
     let backlinks = pages::Backlinks::new(model);
     let shared = Shared {
@@ -96,24 +97,33 @@ pub fn render(
         .collect();
     pages.extend(entries);
     let site = site_data(model, theme);
-    cache.hits.store(0, Ordering::Relaxed);
-    let context = Fingerprint::new(theme, &site);
-    let rendered: Vec<Result<Output, Diagnostic>> = pages
-        .par_iter()
-        .map(|page| {
-            let fingerprint = context.of(page);
-            if let Some(bytes) = cache.get(&page.path, &fingerprint) {
-                return Ok(Output {
-                    path: page.path.clone(),
-                    bytes,
-                });
-            }
-            let output = render_page(theme, &site, page)?;
-            cache.put(&page.path, fingerprint, &output.bytes);
-            Ok(output)
-        })
-        .collect();
-    cache.keep_only(&pages.iter().map(|p| p.path.as_str()).collect());
+    let rendered: Vec<Result<Output, Diagnostic>> = match cache {
+        None => pages
+            .par_iter()
+            .map(|page| render_page(theme, &site, page))
+            .collect(),
+        Some(cache) => {
+            cache.hits.store(0, Ordering::Relaxed);
+            let context = Fingerprint::new(theme, &site);
+            let rendered = pages
+                .par_iter()
+                .map(|page| {
+                    let fingerprint = context.of(page);
+                    if let Some(bytes) = cache.get(&page.path, &fingerprint) {
+                        return Ok(Output {
+                            path: page.path.clone(),
+                            bytes,
+                        });
+                    }
+                    let output = render_page(theme, &site, page)?;
+                    cache.put(&page.path, fingerprint, &output.bytes);
+                    Ok(output)
+                })
+                .collect();
+            cache.keep_only(&pages.iter().map(|p| p.path.as_str()).collect());
+            rendered
+        }
+    };
     let mut outputs = Vec::with_capacity(rendered.len() + theme.assets.len());
     let mut errors = Vec::new();
     for r in rendered {
