@@ -163,6 +163,12 @@ impl Entry {
         }
     }
 
+    /// Its section and id, `actors/ID` or `terms/ID`: unique across the
+    /// glossary, and its page's path without `.html`.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.section(), self.id)
+    }
+
     /// What the entry is, as a reader names it: `person`, `term`, …
     pub fn kind_name(&self) -> &'static str {
         match self.kind {

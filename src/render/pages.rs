@@ -65,7 +65,7 @@ struct ClaimCard {
 fn entry_link(model: &Model, i: usize, root: &str) -> Link {
     let e = &model.entries[i];
     Link {
-        href: format!("{root}{}/{}.html", e.section(), e.id),
+        href: format!("{root}{}.html", e.key()),
         label: e.name.clone(),
     }
 }
@@ -205,7 +205,7 @@ fn claim_card(pt: &mut PageText, model: &Model, i: usize) -> ClaimCard {
             })
             .collect(),
         entries: claim_entries(c)
-            .map(|e| entry_key(&model.entries[e]))
+            .map(|e| model.entries[e].key())
             .collect::<Vec<_>>()
             .join(" "),
         articles: articles
@@ -219,11 +219,6 @@ fn claim_card(pt: &mut PageText, model: &Model, i: usize) -> ClaimCard {
 /// The glossary entries a claim names: who makes it, then what it is about.
 fn claim_entries(c: &Claim) -> impl Iterator<Item = usize> + '_ {
     c.by.iter().chain(&c.about).copied()
-}
-
-/// An entry's section and id, `actors/ID`: unique across the glossary.
-fn entry_key(e: &crate::model::Entry) -> String {
-    format!("{}/{}", e.section(), e.id)
 }
 
 /// Claims grouped by topic, in the topics' order; claims without a topic
@@ -423,11 +418,7 @@ fn claim_filters(model: &Model, backlinks: &Backlinks) -> Value {
                 .iter()
                 .filter(|c| backlinks.claims_by[i].binary_search(c).is_err())
                 .count();
-            choice(
-                &entry_key(e),
-                &e.name,
-                backlinks.claims_by[i].len() + about_only,
-            )
+            choice(&e.key(), &e.name, backlinks.claims_by[i].len() + about_only)
         })
         .collect();
     let articles: Vec<Value> = model
@@ -587,7 +578,7 @@ pub fn glossary_index(shared: &Shared) -> PageData {
 pub fn entry(shared: &Shared, i: usize, mentions: Vec<MentionRecord>) -> PageData {
     let model = shared.model;
     let e = &model.entries[i];
-    let path = format!("{}/{}.html", e.section(), e.id);
+    let path = format!("{}.html", e.key());
     let mut pt = PageText::new(shared, &path, &e.name).of_entry(i);
     let summary = pt.home_opt(&e.summary);
     let links = shared.backlinks;

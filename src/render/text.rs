@@ -207,7 +207,7 @@ impl<'s, 'm> PageText<'s, 'm> {
             marks.push(Mark {
                 range: found.range,
                 kind: MarkKind::Mention {
-                    href: format!("{}{}/{}.html", self.root, entry.section(), entry.id),
+                    href: format!("{}{}.html", self.root, entry.key()),
                     anchor,
                     title: entry.name.clone(),
                     preview,
@@ -273,7 +273,7 @@ impl<'s, 'm> PageText<'s, 'm> {
     /// Adds the preview of glossary entry `i`, once; returns its key.
     fn preview_entry(&mut self, i: usize) -> String {
         let entry = &self.shared.model.entries[i];
-        let key = format!("{}/{}", entry.section(), entry.id);
+        let key = entry.key();
         if !self.previews.contains_key(&key) {
             let preview = Preview {
                 key: key.clone(),
