@@ -53,6 +53,9 @@ struct Site {
 
 const PREFIX: &str = "/__briefing/";
 const LIVE_JS: &str = include_str!("serve/live.js");
+/// What every served page gets in its head: the overlay's style and the
+/// live-reload script.
+const LIVE_HEAD: &str = "<link rel=\"stylesheet\" href=\"/__briefing/live.css\"><script src=\"/__briefing/live.js\" defer></script>";
 const LIVE_CSS: &str = include_str!("serve/live.css");
 
 /// Serves the briefing at `options.root` until the process is stopped.
@@ -285,10 +288,7 @@ fn respond(state: &State, request: Request) -> io::Result<()> {
 /// diagnostics over it when the last build failed.
 fn live_page(bytes: &[u8], errors: Option<&str>) -> String {
     let html = String::from_utf8_lossy(bytes);
-    let head = format!(
-        "<link rel=\"stylesheet\" href=\"{PREFIX}live.css\"><script src=\"{PREFIX}live.js\" defer></script></head>"
-    );
-    let mut page = html.replacen("</head>", &head, 1);
+    let mut page = html.replacen("</head>", &format!("{LIVE_HEAD}</head>"), 1);
     if let Some(errors) = errors
         && let Some(body) = page.find("<body")
         && let Some(end) = page[body..].find('>')
@@ -313,7 +313,7 @@ fn errors_page(errors: Option<&str>) -> String {
         None => "<p>The last build succeeded.</p>".to_string(),
     };
     format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build status</title><link rel=\"stylesheet\" href=\"{PREFIX}live.css\"><script src=\"{PREFIX}live.js\" defer></script></head><body>{body}</body></html>"
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build status</title>{LIVE_HEAD}</head><body>{body}</body></html>"
     )
 }
 
