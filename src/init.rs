@@ -31,11 +31,17 @@ const FILES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Writes a new briefing into `dir`, which may exist but must not hold a
+/// Writes a new briefing into `dir`, with the schemas its YAML files point
+/// editors at, which may exist but must not hold a
 /// `content/` folder or a README already: nothing is overwritten. Returns
 /// the files written.
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
-    for (path, _) in FILES {
+    let files: Vec<(PathBuf, String)> = FILES
+        .iter()
+        .map(|(path, text)| (PathBuf::from(path), text.to_string()))
+        .chain(crate::schema::files())
+        .collect();
+    for (path, _) in &files {
         let target = dir.join(path);
         if target.exists() {
             bail!(
@@ -51,8 +57,8 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
         );
     }
     let mut written = Vec::new();
-    for (path, text) in FILES {
-        let target = dir.join(path);
+    for (path, text) in files {
+        let target = dir.join(&path);
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;

@@ -15,6 +15,7 @@ pub mod model;
 pub mod normalize;
 pub mod render;
 pub mod resolve;
+pub mod schema;
 pub mod serve;
 pub mod write;
 

@@ -4,52 +4,131 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use std::borrow::Cow;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
-use serde_saphyr::Spanned;
+use serde_saphyr::{Location, Spanned};
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, Sources, Span, did_you_mean};
+use crate::schema;
 
 /// A value with the place it was written.
-pub type S<T> = Spanned<T>;
+#[derive(Debug, Clone)]
+pub struct S<T> {
+    pub value: T,
+    /// Where the value was written (for an alias, where it is used).
+    pub referenced: Location,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for S<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spanned = Spanned::<T>::deserialize(deserializer)?;
+        Ok(S {
+            value: spanned.value,
+            referenced: spanned.referenced,
+        })
+    }
+}
+
+/// In a schema, a spanned value is the value.
+impl<T: JsonSchema> JsonSchema for S<T> {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        T::schema_name()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        T::json_schema(generator)
+    }
+}
 
 /// `content/briefing.yaml`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "briefing.yaml",
+    description = "A briefing: its title, summary and topics. See FORMAT.md, content/briefing.yaml."
+)]
 pub struct RawBriefing {
+    /// Required. The briefing's title.
+    #[schemars(with = "schema::Text")]
     pub title: S<String>,
+    /// A summary of the briefing, shown on its front page.
+    #[schemars(with = "Option<schema::Markdown>")]
     pub summary: Option<S<String>>,
+    /// When the briefing was written.
+    #[schemars(with = "Option<schema::Date>")]
     pub date: Option<S<String>>,
+    /// The language of the briefing, as a BCP 47 tag. Default: en.
+    #[schemars(with = "Option<schema::Text>")]
     pub language: Option<S<String>>,
+    /// Where the site will live, e.g. https://example.org/briefings/petro/. Used only where an absolute address is required.
+    #[schemars(with = "Option<schema::Url>")]
     pub base_url: Option<S<String>>,
+    /// Who wrote the briefing.
     #[serde(default)]
+    #[schemars(with = "Vec<schema::Text>")]
     pub authors: Vec<S<String>>,
+    /// Groups of claims; a claim names one with `topic:`.
     #[serde(default)]
     pub topics: Vec<RawTopic>,
 }
 
 /// A topic in `briefing.yaml`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Topic")]
 pub struct RawTopic {
+    /// Required. The topic's id, named by claims' `topic:`.
+    #[schemars(with = "schema::Id")]
     pub id: S<String>,
+    /// Required. The topic's title.
+    #[schemars(with = "schema::Text")]
     pub title: S<String>,
+    /// What the topic covers.
+    #[schemars(with = "Option<schema::Markdown>")]
     pub summary: Option<S<String>>,
 }
 
 /// An article's front matter.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "Article front matter",
+    description = "The YAML between the `---` lines at the top of content/articles/ID.md. See FORMAT.md, content/articles/ID.md."
+)]
 pub struct RawFrontMatter {
+    /// Required. The article's headline as published.
+    #[schemars(with = "schema::Text")]
     pub title: S<String>,
+    /// True when the source has no headline and the annotator wrote one; the title is then shown in square brackets.
     #[serde(default)]
     pub title_supplied: bool,
+    /// Required. Who published the article.
+    #[schemars(with = "schema::Text")]
     pub outlet: S<String>,
+    /// Who wrote it.
+    #[schemars(with = "Option<schema::Text>")]
     pub author: Option<S<String>>,
+    /// When it was published.
+    #[schemars(with = "Option<schema::Date>")]
     pub published: Option<S<String>>,
+    /// Where the original lives.
+    #[schemars(with = "Option<schema::Url>")]
     pub url: Option<S<String>>,
+    /// The section it appeared in.
+    #[schemars(with = "Option<schema::Text>")]
     pub section: Option<S<String>>,
+    /// The article's language, as a BCP 47 tag.
+    #[schemars(with = "Option<schema::Text>")]
     pub language: Option<S<String>>,
+    /// How this copy was obtained, what was left out.
+    #[schemars(with = "Option<schema::Markdown>")]
     pub note: Option<S<String>>,
 }
 
@@ -68,99 +147,197 @@ pub struct RawArticle {
 }
 
 /// One annotation file's contents.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "Annotation file",
+    description = "A file of content/annotations/: actors, terms, claims and events. Lists from all files are merged. See FORMAT.md, content/annotations/*.yaml."
+)]
 pub struct RawAnnotations {
+    /// The glossary of who is who.
     #[serde(default)]
     pub actors: Vec<RawActor>,
+    /// The glossary of what is what.
     #[serde(default)]
     pub terms: Vec<RawTerm>,
+    /// What was said, by whom, according to which source.
     #[serde(default)]
     pub claims: Vec<RawClaim>,
+    /// The timeline.
     #[serde(default)]
     pub events: Vec<RawEvent>,
 }
 
-#[derive(Debug, Deserialize)]
+/// An actor: a person, organisation, place, … of the glossary.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Actor")]
 pub struct RawActor {
+    /// Required. The actor's id, unique across actors and terms.
+    #[schemars(with = "schema::Id")]
     pub id: S<String>,
+    /// Required. The actor's name; it is found in the text as a mention.
+    #[schemars(with = "schema::Text")]
     pub name: S<String>,
+    /// Required. What kind of actor this is.
+    #[schemars(with = "schema::ActorKindWord")]
     pub kind: S<String>,
+    /// Who the actor is, in one line.
+    #[schemars(with = "Option<schema::Text>")]
     pub role: Option<S<String>>,
+    /// Other names found in the text as mentions (case-sensitive, whole words).
     #[serde(default)]
+    #[schemars(with = "Vec<schema::Text>")]
     pub aliases: Vec<S<String>>,
+    /// Ids of the actors this one belongs to.
     #[serde(default)]
+    #[schemars(with = "Vec<schema::Id>")]
     pub member_of: Vec<S<String>>,
+    /// Who the actor is, at length.
+    #[schemars(with = "Option<schema::Markdown>")]
     pub summary: Option<S<String>>,
+    /// Links to more about the actor.
     #[serde(default)]
     pub links: Vec<RawLink>,
+    /// Whether mentions of the actor link to its page. Default: true.
     pub link_mentions: Option<bool>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A link to more about an actor.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Link")]
 pub struct RawLink {
+    /// Required. The link's text.
+    #[schemars(with = "schema::Text")]
     pub title: S<String>,
+    /// Required. Where it leads.
+    #[schemars(with = "schema::Url")]
     pub url: S<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A term of the glossary.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Term")]
 pub struct RawTerm {
+    /// Required. The term's id, unique across actors and terms.
+    #[schemars(with = "schema::Id")]
     pub id: S<String>,
+    /// Required. The term as shown; it is found in the text as a mention.
+    #[schemars(with = "schema::Text")]
     pub term: S<String>,
+    /// Other forms found in the text as mentions (case-sensitive, whole words).
     #[serde(default)]
+    #[schemars(with = "Vec<schema::Text>")]
     pub aliases: Vec<S<String>>,
+    /// Required. What the term means.
+    #[schemars(with = "schema::Markdown")]
     pub definition: S<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A claim: what was said, by whom, according to which source.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Claim")]
 pub struct RawClaim {
+    /// Required. The claim's id.
+    #[schemars(with = "schema::Id")]
     pub id: S<String>,
+    /// Required. The claim, in a sentence (inline Markdown).
+    #[schemars(with = "schema::Markdown")]
     pub text: S<String>,
+    /// The id of the actor who asserts it. Absent: the outlets' own reporting.
+    #[schemars(with = "Option<schema::Id>")]
     pub by: Option<S<String>>,
+    /// Ids of the actors the claim is about.
     #[serde(default)]
+    #[schemars(with = "Vec<schema::Id>")]
     pub about: Vec<S<String>>,
+    /// The id of a topic of briefing.yaml.
+    #[schemars(with = "Option<schema::Id>")]
     pub topic: Option<S<String>>,
+    /// When it was said.
+    #[schemars(with = "Option<schema::Date>")]
     pub date: Option<S<String>>,
+    /// How far the claim holds up. Default: reported.
+    #[schemars(with = "Option<schema::StatusWord>")]
     pub status: Option<S<String>>,
+    /// The annotator's commentary.
+    #[schemars(with = "Option<schema::Markdown>")]
     pub note: Option<S<String>>,
+    /// Required, at least one. The passages of the articles that report the claim.
+    #[schemars(length(min = 1))]
     pub sources: S<Vec<RawSource>>,
+    /// Other claims this one supports, contradicts or gives context to.
     #[serde(default)]
     pub related: Vec<RawRelated>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A passage of an article that reports a claim or an event.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Source")]
 pub struct RawSource {
+    /// Required. The id of the article (its file name without .md).
+    #[schemars(with = "schema::Id")]
     pub article: S<String>,
+    /// Required. The exact passage, as a reader sees it (quotes, dashes and white space may differ).
+    #[schemars(with = "schema::Text")]
     pub quote: S<String>,
+    /// Which occurrence of the quote is meant, when it occurs more than once.
+    #[schemars(with = "Option<schema::Occurrence>")]
     pub occurrence: Option<S<i64>>,
+    /// Text just before the quote, to pick one of several occurrences.
+    #[schemars(with = "Option<schema::Text>")]
     pub prefix: Option<S<String>>,
+    /// Text just after the quote, to pick one of several occurrences.
+    #[schemars(with = "Option<schema::Text>")]
     pub suffix: Option<S<String>>,
+    /// The annotator's note on this source.
+    #[schemars(with = "Option<schema::Markdown>")]
     pub note: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A link from a claim to another.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Related")]
 pub struct RawRelated {
+    /// Required. The other claim's id.
+    #[schemars(with = "schema::Id")]
     pub claim: S<String>,
+    /// Required. How this claim relates to it.
+    #[schemars(with = "schema::RelationWord")]
     pub relation: S<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// An event of the timeline.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Event")]
 pub struct RawEvent {
+    /// Required. The event's id.
+    #[schemars(with = "schema::Id")]
     pub id: S<String>,
+    /// Required. When it happened.
+    #[schemars(with = "schema::Date")]
     pub date: S<String>,
+    /// Required. What happened (inline Markdown).
+    #[schemars(with = "schema::Markdown")]
     pub title: S<String>,
+    /// More about it.
+    #[schemars(with = "Option<schema::Markdown>")]
     pub description: Option<S<String>>,
+    /// Ids of the actors involved.
     #[serde(default)]
+    #[schemars(with = "Vec<schema::Id>")]
     pub actors: Vec<S<String>>,
+    /// Ids of the claims it bears on.
     #[serde(default)]
+    #[schemars(with = "Vec<schema::Id>")]
     pub claims: Vec<S<String>>,
+    /// The passages of the articles that report it.
     #[serde(default)]
     pub sources: Vec<RawSource>,
 }
@@ -382,7 +559,7 @@ fn parse_article(file: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Option
 
 /// `(front matter, body, line the body starts on)`, or `None` when the file
 /// does not start with a `---` line closed by another.
-fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
+pub fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
     let rest = text
         .strip_prefix("---\n")
         .or_else(|| text.strip_prefix("---\r\n"))?;

@@ -52,6 +52,23 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
     },
+    /// Print the JSON Schema of a kind of file, or keep the briefing's copies
+    /// in ROOT/schemas/ current (editors use them through the
+    /// `# yaml-language-server: $schema=…` comment).
+    Schema {
+        /// The kind of file to print the schema of.
+        #[arg(value_enum, required_unless_present_any = ["write", "check"])]
+        kind: Option<SchemaKind>,
+        /// Write all schemas into ROOT/schemas/, rewriting only those that changed.
+        #[arg(long, conflicts_with_all = ["kind", "check"])]
+        write: bool,
+        /// Fail when ROOT/schemas/ is missing a schema or holds an outdated one.
+        #[arg(long, conflicts_with = "kind")]
+        check: bool,
+        /// The briefing's folder (for --write and --check).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Check the content as a build does, writing nothing.
     Check {
         /// The briefing's folder (holding content/).
@@ -65,6 +82,17 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+}
+
+/// The files a schema describes.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum SchemaKind {
+    /// content/briefing.yaml
+    Briefing,
+    /// The front matter of content/articles/*.md
+    FrontMatter,
+    /// content/annotations/*.yaml
+    Annotations,
 }
 
 /// How diagnostics are printed.
@@ -96,6 +124,12 @@ fn main() -> ExitCode {
                 }
             };
         }
+        Command::Schema {
+            kind,
+            write,
+            check,
+            root,
+        } => return schema(kind, write, check, &root),
         Command::Serve { root, port, bind } => {
             let options = briefing::serve::ServeOptions {
                 root,
@@ -228,4 +262,53 @@ fn check_json(options: &BuildOptions) -> ExitCode {
         println!("{}", d.to_json());
     }
     code
+}
+
+/// `schema`: print one schema, or write or check the briefing's copies.
+fn schema(kind: Option<SchemaKind>, write: bool, check: bool, root: &std::path::Path) -> ExitCode {
+    use briefing::schema::{self, Kind};
+    if let Some(kind) = kind {
+        let kind = match kind {
+            SchemaKind::Briefing => Kind::Briefing,
+            SchemaKind::FrontMatter => Kind::FrontMatter,
+            SchemaKind::Annotations => Kind::Annotations,
+        };
+        print!("{}", kind.json());
+        return ExitCode::SUCCESS;
+    }
+    if check {
+        return match schema::stale(root) {
+            Ok(stale) if stale.is_empty() => ExitCode::SUCCESS,
+            Ok(stale) => {
+                for file in stale {
+                    eprintln!("{}: missing or outdated", file.display());
+                }
+                eprintln!("run `briefing schema --write` to bring the schemas up to date");
+                ExitCode::from(1)
+            }
+            Err(err) => {
+                eprintln!("error: {err:#}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    debug_assert!(write);
+    match schema::write(root) {
+        Ok(written) => {
+            for file in &written {
+                eprintln!("wrote {}", file.display());
+            }
+            if written.is_empty() {
+                eprintln!(
+                    "the schemas in {} are current",
+                    root.join(schema::DIR).display()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
 }

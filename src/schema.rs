@@ -1,0 +1,263 @@
+//! JSON Schemas of the files users write: `briefing.yaml`, an article's front
+//! matter, and an annotation file. They are derived from the raw types of
+//! [`crate::load`], so a key added there appears here; the helpers below add
+//! what the types alone cannot say (the id rule, the date forms, the allowed
+//! words of `kind`, `status` and `relation`).
+//!
+//! The schemas are for editors (autocomplete, hover help, checking as one
+//! types) and for other tools. The build's own checks stay the authority:
+//! they also check what a schema cannot, such as whether an id refers to
+//! something that exists.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use std::borrow::Cow;
+
+use crate::load::{RawAnnotations, RawBriefing, RawFrontMatter};
+use crate::model::{ActorKind, Relation, Status};
+
+/// The folder, under a briefing's root, that holds its schema files.
+pub const DIR: &str = "schemas";
+
+/// One of the kinds of file a schema describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Briefing,
+    FrontMatter,
+    Annotations,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Briefing, Kind::FrontMatter, Kind::Annotations];
+
+    /// The schema's file name in [`DIR`].
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Kind::Briefing => "briefing.schema.json",
+            Kind::FrontMatter => "front-matter.schema.json",
+            Kind::Annotations => "annotations.schema.json",
+        }
+    }
+
+    /// The schema as pretty-printed JSON, ending in a newline.
+    pub fn json(self) -> String {
+        let generator = SchemaSettings::draft2020_12().into_generator();
+        let schema = match self {
+            Kind::Briefing => generator.into_root_schema_for::<RawBriefing>(),
+            Kind::FrontMatter => generator.into_root_schema_for::<RawFrontMatter>(),
+            Kind::Annotations => generator.into_root_schema_for::<RawAnnotations>(),
+        };
+        // Serialising a `serde_json::Value` cannot fail.
+        let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+}
+
+/// The schema files of a briefing at `root`: each path (relative to `root`)
+/// with the text it should hold.
+pub fn files() -> Vec<(PathBuf, String)> {
+    Kind::ALL
+        .iter()
+        .map(|k| (Path::new(DIR).join(k.file_name()), k.json()))
+        .collect()
+}
+
+/// The schema files under `root` that are missing or differ from what this
+/// version of the tool generates.
+pub fn stale(root: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut stale = Vec::new();
+    for (file, text) in files() {
+        match fs::read_to_string(root.join(&file)) {
+            Ok(on_disk) if on_disk == text => {}
+            Ok(_) => stale.push(file),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => stale.push(file),
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(stale)
+}
+
+/// Writes the schema files under `root` that are missing or outdated, and
+/// returns them.
+pub fn write(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let stale = stale(root).with_context(|| format!("cannot read {}", root.join(DIR).display()))?;
+    if stale.is_empty() {
+        return Ok(stale);
+    }
+    let dir = root.join(DIR);
+    fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    for (file, text) in files() {
+        if stale.contains(&file) {
+            let path = root.join(&file);
+            fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        }
+    }
+    Ok(stale)
+}
+
+/// The comment that points the YAML language server (VS Code, Neovim, Helix,
+/// …) at a schema, for a file `depth` folders below the briefing's root.
+pub fn modeline(kind: Kind, depth: usize) -> String {
+    format!(
+        "# yaml-language-server: $schema={}{}/{}",
+        "../".repeat(depth),
+        DIR,
+        kind.file_name()
+    )
+}
+
+/// Defines a type that stands, in a schema, for one form of value. Fields of
+/// the raw types name it with `#[schemars(with = "…")]`.
+macro_rules! form {
+    ($(#[$doc:meta])* $name:ident => $schema:expr) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl JsonSchema for $name {
+            fn schema_name() -> Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                $schema
+            }
+        }
+    };
+}
+
+form! {
+    /// Plain text. YAML reads `1984` as a number and `true` as a boolean,
+    /// and the build takes either as the text it was written as, so the
+    /// schema does too.
+    Text => json_schema!({
+        "description": "Plain text.",
+        "type": ["string", "number", "boolean"]
+    })
+}
+
+form! {
+    /// CommonMark text.
+    Markdown => json_schema!({
+        "description": "Markdown (CommonMark with tables, footnotes and strikethrough). Links are http, https or mailto addresses, or @/articles/ID, @/claims/ID, @/actors/ID, @/terms/ID, @/events/ID.",
+        "type": ["string", "number", "boolean"]
+    })
+}
+
+form! {
+    /// An id, defining a thing or referring to one: FORMAT.md, "Identifiers".
+    Id => json_schema!({
+        "description": "An id: lowercase letters a-z, digits and single hyphens, at most 64 characters.",
+        "anyOf": [
+            { "type": "string", "pattern": ID_PATTERN, "maxLength": 64 },
+            { "type": "integer", "minimum": 0 }
+        ]
+    })
+}
+
+form! {
+    /// A date in one of the forms of FORMAT.md, "Dates". YAML reads a bare
+    /// year as a number, which the build accepts.
+    Date => json_schema!({
+        "description": "A date: YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] (as the source printed it) or an RFC 3339 timestamp.",
+        "anyOf": [
+            { "type": "string", "pattern": DATE_PATTERN },
+            { "type": "integer", "minimum": 0, "maximum": 9999 }
+        ]
+    })
+}
+
+form! {
+    /// A web address.
+    Url => json_schema!({
+        "description": "A web address (http or https).",
+        "type": "string",
+        "format": "uri"
+    })
+}
+
+form! {
+    /// An actor's `kind`.
+    ActorKindWord => words("What kind of actor this is.", ActorKind::ALL.iter().map(|(n, _)| *n))
+}
+
+form! {
+    /// A claim's `status`.
+    StatusWord => {
+        // YAML reads an unquoted `false` as a boolean; the build takes it as
+        // the status `false`.
+        let mut schema = words(
+            "How far the claim holds up. Default: reported.",
+            Status::ALL.iter().map(|(n, _)| *n),
+        );
+        schema.remove("type");
+        if let Some(serde_json::Value::Array(words)) = schema.get_mut("enum") {
+            words.push(false.into());
+        }
+        schema
+    }
+}
+
+form! {
+    /// A related claim's `relation`.
+    RelationWord => words(
+        "How this claim relates to the other one.",
+        Relation::ALL.iter().map(|(n, _)| *n)
+    )
+}
+
+form! {
+    /// A source's `occurrence`: counting from 1.
+    Occurrence => json_schema!({
+        "description": "Which occurrence of the quote in the article is meant, counting from 1.",
+        "type": "integer",
+        "minimum": 1
+    })
+}
+
+const ID_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
+
+const DATE_PATTERN: &str = "^[0-9]{4}(-[0-9]{2}(-[0-9]{2}([Tt][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})?)?)?)?)?$";
+
+fn words(description: &str, words: impl Iterator<Item = &'static str>) -> Schema {
+    let words: Vec<&str> = words.collect();
+    json_schema!({ "description": description, "type": "string", "enum": words })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_a_titled_schema_with_its_keys() {
+        let annotations: serde_json::Value =
+            serde_json::from_str(&Kind::Annotations.json()).unwrap();
+        assert_eq!(
+            annotations["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
+        assert_eq!(annotations["additionalProperties"], false);
+        let keys: Vec<&str> = annotations["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, ["actors", "terms", "claims", "events"]);
+        let front: serde_json::Value = serde_json::from_str(&Kind::FrontMatter.json()).unwrap();
+        assert_eq!(front["required"], serde_json::json!(["title", "outlet"]));
+    }
+
+    #[test]
+    fn the_modeline_climbs_to_the_root() {
+        assert_eq!(
+            modeline(Kind::Annotations, 2),
+            "# yaml-language-server: $schema=../../schemas/annotations.schema.json"
+        );
+    }
+}
