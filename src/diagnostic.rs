@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use anstyle::{AnsiColor, Style};
+
 /// How bad a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -138,45 +140,69 @@ impl Sources {
     /// Renders one diagnostic the way rustc does: a header, the place, the line
     /// with a caret under the span, and the help.
     pub fn render(&self, d: &Diagnostic) -> String {
-        let mut out = String::new();
-        let label = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+        self.render_styled(d, false)
+    }
+
+    /// [`Sources::render`], in colour when `colour` is set (for a terminal).
+    pub fn render_styled(&self, d: &Diagnostic, colour: bool) -> String {
+        let paint = |style: Style, text: &str| {
+            if colour {
+                format!("{style}{text}{style:#}")
+            } else {
+                text.to_string()
+            }
         };
-        let _ = writeln!(out, "{label}[{}]: {}", d.code, d.message);
+        let (label, accent) = match d.severity {
+            Severity::Error => ("error", AnsiColor::Red),
+            Severity::Warning => ("warning", AnsiColor::Yellow),
+        };
+        let accent = Style::new().bold().fg_color(Some(accent.into()));
+        let frame = Style::new().bold().fg_color(Some(AnsiColor::Blue.into()));
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{}{}",
+            paint(accent, &format!("{label}[{}]", d.code)),
+            paint(Style::new().bold(), &format!(": {}", d.message))
+        );
         let file = d.file.display().to_string().replace('\\', "/");
         let line_text = self
             .get(&d.file)
             .and_then(|text| text.lines().nth(d.span.line.wrapping_sub(1)));
         let mut gutter = " ".to_string();
+        let arrow = paint(frame, "-->");
         match (d.span.line, line_text) {
             (0, _) => {
-                let _ = writeln!(out, "  --> {file}");
+                let _ = writeln!(out, "  {arrow} {file}");
             }
             (line, None) => {
-                let _ = writeln!(out, "  --> {file}:{line}:{}", d.span.column);
+                let _ = writeln!(out, "  {arrow} {file}:{line}:{}", d.span.column);
             }
             (line, Some(text)) => {
-                let _ = writeln!(out, "  --> {file}:{line}:{}", d.span.column);
+                let _ = writeln!(out, "  {arrow} {file}:{line}:{}", d.span.column);
                 gutter = " ".repeat(line.to_string().len());
                 let text = text.trim_end_matches('\r');
                 let shown: String = text.chars().take(200).collect();
                 let width = shown.chars().count();
                 let start = d.span.column.saturating_sub(1).min(width);
                 let len = d.span.len.max(1).min(width.saturating_sub(start).max(1));
-                let _ = writeln!(out, "{gutter} |");
-                let _ = writeln!(out, "{line} | {shown}");
-                let _ = writeln!(out, "{gutter} | {}{}", " ".repeat(start), "^".repeat(len));
+                let bar = paint(frame, &format!("{gutter} |"));
+                let _ = writeln!(out, "{bar}");
+                let _ = writeln!(out, "{} {shown}", paint(frame, &format!("{line} |")));
+                let carets = paint(accent, &"^".repeat(len));
+                let _ = writeln!(out, "{bar} {}{carets}", " ".repeat(start));
             }
         }
         if let Some(help) = &d.help {
+            let help_style = Style::new().bold().fg_color(Some(AnsiColor::Cyan.into()));
             for (i, help_line) in help.lines().enumerate() {
                 let lead = if i == 0 {
-                    format!("{gutter} = help: ")
+                    let equals = paint(frame, &format!("{gutter} ="));
+                    format!("{equals} {}", paint(help_style, "help:"))
                 } else {
-                    format!("{gutter}         ")
+                    format!("{gutter}        ")
                 };
-                let _ = writeln!(out, "{lead}{help_line}");
+                let _ = writeln!(out, "{lead} {help_line}");
             }
         }
         out
@@ -184,9 +210,14 @@ impl Sources {
 
     /// Renders every diagnostic, separated by blank lines.
     pub fn render_all(&self, diagnostics: &[Diagnostic]) -> String {
+        self.render_all_styled(diagnostics, false)
+    }
+
+    /// [`Sources::render_all`], in colour when `colour` is set.
+    pub fn render_all_styled(&self, diagnostics: &[Diagnostic], colour: bool) -> String {
         diagnostics
             .iter()
-            .map(|d| self.render(d))
+            .map(|d| self.render_styled(d, colour))
             .collect::<Vec<_>>()
             .join("\n")
     }

@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod mentions;
 pub mod model;
 pub mod normalize;
+pub mod progress;
 pub mod render;
 pub mod resolve;
 pub mod schema;

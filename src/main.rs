@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use briefing::progress::Progress;
 use briefing::{BuildOptions, Failure, build};
 use clap::{Parser, Subcommand};
 
@@ -157,6 +158,7 @@ fn main() -> ExitCode {
                 output,
                 deny_warnings,
                 write: true,
+                progress: if quiet { None } else { Progress::on_terminal() },
             },
             quiet,
         ),
@@ -170,6 +172,7 @@ fn main() -> ExitCode {
                 output: None,
                 deny_warnings,
                 write: false,
+                progress: None,
             };
             return check_json(&options);
         }
@@ -183,14 +186,25 @@ fn main() -> ExitCode {
                 output: None,
                 deny_warnings,
                 write: false,
+                progress: Progress::on_terminal(),
             },
             false,
         ),
     };
-    match build(&options) {
+    let result = build(&options);
+    if let Some(progress) = &options.progress {
+        progress.finish();
+    }
+    let colour = briefing::progress::colour();
+    match result {
         Ok(outcome) => {
             if !outcome.diagnostics.is_empty() {
-                eprintln!("{}", outcome.sources.render_all(&outcome.diagnostics));
+                eprintln!(
+                    "{}",
+                    outcome
+                        .sources
+                        .render_all_styled(&outcome.diagnostics, colour)
+                );
             }
             if !quiet {
                 let [articles, claims, entries, events] = outcome.counts;
@@ -225,7 +239,7 @@ fn main() -> ExitCode {
             diagnostics,
             sources,
         }) => {
-            eprintln!("{}", sources.render_all(&diagnostics));
+            eprintln!("{}", sources.render_all_styled(&diagnostics, colour));
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             let warnings = diagnostics.len() - errors;
             eprintln!(

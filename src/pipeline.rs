@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::diagnostic::{self, Diagnostic, Sources};
 use crate::mentions::Matcher;
+use crate::progress::Progress;
 use crate::{anchor, load, render, resolve, write};
 
 /// What to build and how.
@@ -19,6 +20,8 @@ pub struct BuildOptions {
     pub deny_warnings: bool,
     /// Write the site (`build`), or only check (`check`).
     pub write: bool,
+    /// Where to show how far the build is, if anywhere.
+    pub progress: Option<Progress>,
 }
 
 /// A build that succeeded.
@@ -75,6 +78,9 @@ pub fn build_with(
     if options.write {
         write::check_output(root, &output).map_err(Failure::Io)?;
     }
+    let progress = options.progress.as_ref();
+    let stage = |name| progress.inspect(|p| p.stage(name, None));
+    stage("reading");
     let (loaded, mut diags) = load::load(root);
     let stop = |mut diagnostics: Vec<Diagnostic>, sources: Sources| {
         diagnostic::sort(&mut diagnostics);
@@ -86,6 +92,7 @@ pub fn build_with(
     if diags.iter().any(Diagnostic::is_error) {
         return Err(stop(diags, loaded.sources));
     }
+    stage("checking");
     let (model, resolve_diags) = resolve::resolve(&loaded);
     diags.extend(resolve_diags);
     let Some(model) = model else {
@@ -103,6 +110,7 @@ pub fn build_with(
             return Err(stop(diags, loaded.sources));
         }
     };
+    stage("anchoring");
     let (anchors, anchor_diags) = anchor::anchor(&model, &matcher);
     diags.extend(anchor_diags);
     let mut sources = loaded.sources;
@@ -123,14 +131,15 @@ pub fn build_with(
     let (Some(theme), false) = (theme, failed) else {
         return Err(stop(diags, sources));
     };
-    let files = render::render(&model, &anchors, &matcher, &theme, cache).map_err(|errs| {
-        let mut all = diags.clone();
-        all.extend(errs);
-        stop(all, std::mem::take(&mut sources))
-    })?;
+    let files =
+        render::render(&model, &anchors, &matcher, &theme, cache, progress).map_err(|errs| {
+            let mut all = diags.clone();
+            all.extend(errs);
+            stop(all, std::mem::take(&mut sources))
+        })?;
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     if options.write {
-        write::write_site(&output, &files).map_err(Failure::Io)?;
+        write::write_site(&output, &files, progress).map_err(Failure::Io)?;
     }
     diagnostic::sort(&mut diags);
     let outcome = Outcome {

@@ -173,6 +173,7 @@ fn rebuild(state: &State, why: &str) {
         output: None,
         deny_warnings: false,
         write: false,
+        progress: None,
     };
     // A build never panics on content; if it does anyway, the server goes on
     // with the last good site.
@@ -188,7 +189,11 @@ fn rebuild(state: &State, why: &str) {
             site.files = files.into_iter().map(|f| (f.path, f.bytes)).collect();
             site.errors = None;
             if !outcome.diagnostics.is_empty() {
-                eprintln!("{}", outcome.sources.render_all(&outcome.diagnostics));
+                let colour = crate::progress::colour();
+                let text = outcome
+                    .sources
+                    .render_all_styled(&outcome.diagnostics, colour);
+                eprintln!("{text}");
             }
             eprintln!(
                 "{why}: rebuilt in {} ms, {changed} of {} files changed ({} pages reused)",
@@ -201,8 +206,9 @@ fn rebuild(state: &State, why: &str) {
             diagnostics,
             sources,
         })) => {
+            let colour = crate::progress::colour();
+            eprintln!("{}", sources.render_all_styled(&diagnostics, colour));
             let text = sources.render_all(&diagnostics);
-            eprintln!("{text}");
             eprintln!("{why}: the build failed; still serving the last good site");
             site.errors = Some(text);
         }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
+use crate::progress::Progress;
 use crate::render::Output;
 
 /// Refuses an output folder that would overwrite the briefing itself: the
@@ -55,7 +56,7 @@ fn absolute(path: &Path) -> Result<PathBuf> {
 
 /// Writes `files` as the new contents of `output`. On failure the previous
 /// contents of `output` are left as they were.
-pub fn write_site(output: &Path, files: &[Output]) -> Result<()> {
+pub fn write_site(output: &Path, files: &[Output], progress: Option<&Progress>) -> Result<()> {
     let name = output
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -66,14 +67,18 @@ pub fn write_site(output: &Path, files: &[Output]) -> Result<()> {
     };
     fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
     let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = stage(&staging, files).and_then(|()| swap(&staging, output, &parent, &name));
+    if let Some(p) = progress {
+        p.stage("writing", Some(files.len()));
+    }
+    let result =
+        stage(&staging, files, progress).and_then(|()| swap(&staging, output, &parent, &name));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
     result
 }
 
-fn stage(staging: &Path, files: &[Output]) -> Result<()> {
+fn stage(staging: &Path, files: &[Output], progress: Option<&Progress>) -> Result<()> {
     if staging.exists() {
         fs::remove_dir_all(staging)
             .with_context(|| format!("removing the leftover {}", staging.display()))?;
@@ -87,6 +92,9 @@ fn stage(staging: &Path, files: &[Output]) -> Result<()> {
             made.push(dir.to_path_buf());
         }
         fs::write(&path, &file.bytes).with_context(|| format!("writing {}", path.display()))?;
+        if let Some(p) = progress {
+            p.step();
+        }
     }
     Ok(())
 }
@@ -137,6 +145,7 @@ mod tests {
                 path: "a/old.html".into(),
                 bytes: b"old".to_vec(),
             }],
+            None,
         )
         .unwrap();
         write_site(
@@ -145,6 +154,7 @@ mod tests {
                 path: "index.html".into(),
                 bytes: b"new".to_vec(),
             }],
+            None,
         )
         .unwrap();
         assert!(!out.join("a/old.html").exists());

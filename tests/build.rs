@@ -18,6 +18,7 @@ fn build_into(root: &Path, output: &Path) -> Result<briefing::Outcome, Failure> 
         output: Some(output.to_path_buf()),
         deny_warnings: true,
         write: true,
+        progress: None,
     })
 }
 

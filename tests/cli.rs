@@ -86,3 +86,41 @@ fn init_writes_a_briefing_that_builds_with_deny_warnings_and_never_overwrites() 
             .ends_with("mine")
     );
 }
+
+/// Runs `briefing` under a pseudo-terminal (util-linux `script`), as a person
+/// at a terminal would, and returns what the terminal showed.
+fn on_terminal(args: &str, env: &[(&str, &str)]) -> Option<String> {
+    let command = format!("{} {args}", env!("CARGO_BIN_EXE_briefing"));
+    let out = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR")
+        .envs(env.iter().copied())
+        .output()
+        .ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn diagnostics_are_coloured_on_a_terminal_only_and_never_with_no_color() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/errors/ambiguous-quote");
+    let root = root.to_str().unwrap();
+    // Through a pipe: no escape codes.
+    let (code, _, stderr) = briefing(&["check", "--root", root]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("error[ambiguous-quote]"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "colours in a pipe: {stderr:?}");
+
+    let Some(shown) = on_terminal(&format!("check --root {root}"), &[]) else {
+        eprintln!("util-linux `script` is not installed: the terminal half is skipped");
+        return;
+    };
+    assert!(
+        shown.contains("\u{1b}[1m\u{1b}[31merror[ambiguous-quote]"),
+        "no colour on a terminal: {shown:?}"
+    );
+    let shown = on_terminal(&format!("check --root {root}"), &[("NO_COLOR", "1")]).unwrap();
+    assert!(shown.contains("error[ambiguous-quote]"), "{shown:?}");
+    assert!(!shown.contains('\u{1b}'), "colours despite NO_COLOR: {shown:?}");
+}

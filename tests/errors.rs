@@ -18,6 +18,7 @@ fn check(case: &Path) -> String {
         output: None,
         deny_warnings: args.contains("--deny-warnings"),
         write: false,
+        progress: None,
     };
     match build(&options) {
         Ok(outcome) => panic!(

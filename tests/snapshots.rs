@@ -21,6 +21,7 @@ fn every_page_kind_of_the_default_briefing() {
         output: Some(out.clone()),
         deny_warnings: true,
         write: true,
+        progress: None,
     };
     assert!(build(&options).is_ok(), "the default briefing builds");
     let pages = [

@@ -15,6 +15,7 @@ use crate::anchor::Anchors;
 use crate::diagnostic::Diagnostic;
 use crate::mentions::Matcher;
 use crate::model::Model;
+use crate::progress::Progress;
 use pages::PageData;
 use text::{MentionRecord, Shared};
 use theme::Theme;
@@ -74,7 +75,11 @@ pub fn render(
     matcher: &Matcher,
     theme: &Theme,
     cache: Option<&Cache>,
+    progress: Option<&Progress>,
 ) -> Result<Vec<Output>, Vec<Diagnostic>> {
+    let stage = |name, len| progress.inspect(|p| p.stage(name, len));
+    let step = || progress.inspect(|p| p.step());
+    stage("preparing", None);
     let backlinks = pages::Backlinks::new(model);
     let shared = Shared {
         model,
@@ -97,10 +102,14 @@ pub fn render(
         .collect();
     pages.extend(entries);
     let site = site_data(model, theme);
+    stage("rendering", Some(pages.len()));
     let rendered: Vec<Result<Output, Diagnostic>> = match cache {
         None => pages
             .par_iter()
-            .map(|page| render_page(theme, &site, page))
+            .map(|page| {
+                step();
+                render_page(theme, &site, page)
+            })
             .collect(),
         Some(cache) => {
             cache.hits.store(0, Ordering::Relaxed);
@@ -108,6 +117,7 @@ pub fn render(
             let rendered = pages
                 .par_iter()
                 .map(|page| {
+                    step();
                     let fingerprint = context.of(page);
                     if let Some(bytes) = cache.get(&page.path, &fingerprint) {
                         return Ok(Output {

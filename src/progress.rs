@@ -1,0 +1,77 @@
+//! What a person at a terminal sees of a build while it runs: a progress bar
+//! on standard error for builds that take more than a moment, and whether
+//! the terminal gets colours at all.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// How long a build runs before its bar appears: quicker builds show none.
+const DELAY: Duration = Duration::from_millis(300);
+
+/// Whether standard error gets colours: only on a terminal, never with
+/// `NO_COLOR` set, and as `CLICOLOR`/`CLICOLOR_FORCE` ask (anstream's rules,
+/// shared by the diagnostics and the bar).
+pub fn colour() -> bool {
+    anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never
+}
+
+/// The progress of one build: a stage name and, where a stage has a known
+/// number of steps (pages to render, files to write), a bar. Cheap to clone
+/// and safe to advance from many threads.
+#[derive(Debug, Clone)]
+pub struct Progress {
+    bar: ProgressBar,
+    colour: bool,
+}
+
+impl Progress {
+    /// A progress display on standard error when it is a terminal; `None`
+    /// otherwise (a pipe, a file, CI), so logs hold no bar.
+    pub fn on_terminal() -> Option<Progress> {
+        if !std::io::stderr().is_terminal() {
+            return None;
+        }
+        let progress = Progress {
+            bar: ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden()),
+            colour: colour(),
+        };
+        let bar = progress.bar.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(DELAY);
+            if !bar.is_finished() {
+                bar.set_draw_target(ProgressDrawTarget::stderr());
+                bar.enable_steady_tick(Duration::from_millis(100));
+            }
+        });
+        Some(progress)
+    }
+
+    /// Starts a stage: `len` steps, or none for a stage measured only by its
+    /// name.
+    pub fn stage(&self, name: &'static str, len: Option<usize>) {
+        let template = match (len, self.colour) {
+            (Some(_), true) => "{spinner:.cyan} {msg:<10} [{bar:32.cyan/blue}] {pos}/{len}",
+            (Some(_), false) => "{spinner} {msg:<10} [{bar:32}] {pos}/{len}",
+            (None, true) => "{spinner:.cyan} {msg}",
+            (None, false) => "{spinner} {msg}",
+        };
+        if let Ok(style) = ProgressStyle::with_template(template) {
+            self.bar.set_style(style.progress_chars("=> "));
+        }
+        self.bar.set_length(len.unwrap_or(0) as u64);
+        self.bar.set_position(0);
+        self.bar.set_message(name);
+    }
+
+    /// One step of the current stage done.
+    pub fn step(&self) {
+        self.bar.inc(1);
+    }
+
+    /// Removes the bar, leaving the terminal as it was.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
