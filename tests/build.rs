@@ -479,3 +479,69 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A briefing of `outlets` one-paragraph articles, each from its own outlet
+/// and with one claim; the first claim is also reported by the second article.
+fn many_outlets(outlets: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    fs::create_dir_all(content.join("articles")).unwrap();
+    fs::create_dir_all(content.join("annotations")).unwrap();
+    fs::write(content.join("briefing.yaml"), "title: Many outlets\n").unwrap();
+    let mut claims =
+        String::from("actors:\n  - id: mayor\n    name: Mayor Ames\n    kind: person\nclaims:\n");
+    for i in 0..outlets {
+        fs::write(
+            content.join(format!("articles/a{i}.md")),
+            format!("---\ntitle: Report {i}\noutlet: Outlet {i}\n---\n\nMayor Ames opened bridge number {i} today.\n"),
+        )
+        .unwrap();
+        claims.push_str(&format!(
+            "  - id: c{i}\n    text: Bridge {i} opened.\n    about: [mayor]\n    sources:\n      - article: a{i}\n        quote: opened bridge number {i} today\n"
+        ));
+        if i == 0 {
+            claims.push_str("      - article: a1\n        quote: Mayor Ames opened bridge\n");
+        }
+    }
+    fs::write(content.join("annotations/claims.yaml"), claims).unwrap();
+    dir
+}
+
+#[test]
+fn coverage_is_a_matrix_of_outlets_up_to_twelve_and_a_list_beyond() {
+    let few = many_outlets(3);
+    let (_out, site) = built(few.path());
+    let doc = Html::parse_document(page(&site, "coverage/index.html"));
+    assert_eq!(doc.select(&sel("table.coverage thead th")).count(), 3 + 2);
+    assert_eq!(doc.select(&sel("table.coverage-list")).count(), 0);
+    let first = doc.select(&sel("tr.status-reported")).next().unwrap();
+    assert_eq!(
+        first.select(&sel("td a")).count(),
+        2,
+        "c0 is in two outlets"
+    );
+
+    let many = many_outlets(briefing::render::pages::COVERAGE_MAX_COLUMNS + 1);
+    let (_out, site) = built(many.path());
+    let doc = Html::parse_document(page(&site, "coverage/index.html"));
+    assert_eq!(doc.select(&sel("table.coverage-list thead th")).count(), 3);
+    let rows: Vec<_> = doc
+        .select(&sel("table.coverage tbody tr:not(.topic-row)"))
+        .collect();
+    assert_eq!(rows.len(), 13);
+    let reported_by: String = rows[0]
+        .select(&sel("td.reported-by"))
+        .next()
+        .unwrap()
+        .text()
+        .collect();
+    assert!(
+        reported_by.starts_with("Outlet 0") && reported_by.contains("; Outlet 1"),
+        "{reported_by}"
+    );
+    assert_eq!(rows[0].select(&sel("td.reported-by a")).count(), 2);
+    assert!(rows[1].value().classes().any(|c| c == "single"));
+    // The single-source claims are listed under their outlets, and only
+    // outlets with such claims get a heading.
+    assert_eq!(doc.select(&sel(".only-columns h3")).count(), 12);
+}

@@ -1,6 +1,8 @@
 //! The pages of SITE.md: for each, the data its template shows, all computed
 //! here (counts, backlinks, groupings, sort orders).
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -656,29 +658,78 @@ pub fn timeline(shared: &Shared) -> PageData {
 pub fn coverage(shared: &Shared) -> PageData {
     let model = shared.model;
     let mut pt = PageText::new(shared, "coverage/index.html", "Coverage");
-    let mut rows: Vec<Value> = Vec::with_capacity(model.claims.len());
-    let mut only: Vec<Vec<Link>> = vec![Vec::new(); model.articles.len()];
+    // One column per outlet, in the order of their first article.
+    let mut outlets: Vec<&str> = Vec::new();
+    let mut outlet_of = Vec::with_capacity(model.articles.len());
+    let mut outlet_articles: Vec<Vec<usize>> = Vec::new();
+    {
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        for (a, article) in model.articles.iter().enumerate() {
+            let o = *index.entry(article.outlet.as_str()).or_insert_with(|| {
+                outlets.push(article.outlet.as_str());
+                outlet_articles.push(Vec::new());
+                outlets.len() - 1
+            });
+            outlet_articles[o].push(a);
+            outlet_of.push(o);
+        }
+    }
+    let matrix = outlets.len() <= COVERAGE_MAX_COLUMNS;
+    let mut only: Vec<Vec<Link>> = vec![Vec::new(); outlets.len()];
     let mut shared_count = 0;
+    let mut rows: Vec<Value> = Vec::with_capacity(model.claims.len());
     for (c, claim) in model.claims.iter().enumerate() {
         let articles = cited_articles(claim);
-        let cells: Vec<Value> = (0..model.articles.len())
-            .map(|a| {
-                let n = claim.sources.iter().position(|s| s.article == a);
-                json!({"reported": n.is_some(), "href": n.map(|n| format!("../articles/{}.html#{}", model.articles[a].id, claim_anchor(&claim.id, n + 1))), "outlet": model.articles[a].outlet})
-            })
-            .collect();
-        if articles.len() == 1 {
-            only[articles[0]].push(claim_link(model, c, "../"));
+        // Each outlet that reports the claim, with a link to each passage:
+        // the work is in the claim's sources, not in every article.
+        let mut reports: Vec<(usize, Vec<Value>)> = Vec::new();
+        for (n, source) in claim.sources.iter().enumerate() {
+            let a = source.article;
+            if claim.sources[..n].iter().any(|s| s.article == a) {
+                continue;
+            }
+            let article = &model.articles[a];
+            let passage = json!({
+                "href": format!("../articles/{}.html#{}", article.id, claim_anchor(&claim.id, n + 1)),
+                "date": date_view(&article.published),
+            });
+            match reports.iter_mut().find(|(o, _)| *o == outlet_of[a]) {
+                Some((_, passages)) => passages.push(passage),
+                None => reports.push((outlet_of[a], vec![passage])),
+            }
+        }
+        if let [a] = articles[..] {
+            only[outlet_of[a]].push(claim_link(model, c, "../"));
         } else {
             shared_count += 1;
         }
+        let cells: Vec<Value> = if matrix {
+            (0..outlets.len())
+                .map(|o| {
+                    let passages = reports.iter().find(|(r, _)| *r == o).map(|(_, p)| p);
+                    json!({"outlet": outlets[o], "passages": passages.map_or(&[][..], Vec::as_slice)})
+                })
+                .collect()
+        } else {
+            reports
+                .iter()
+                .map(|(o, passages)| json!({"outlet": outlets[*o], "passages": passages}))
+                .collect()
+        };
         rows.push(json!({"claim": claim_link(model, c, "../"), "text": pt.text(&claim.text), "status": claim.status.name(), "cells": cells, "count": articles.len()}));
     }
-    let columns: Vec<Value> = model
-        .articles
+    let columns: Vec<Value> = outlets
         .iter()
+        .zip(&outlet_articles)
         .zip(&only)
-        .map(|(a, only)| json!({"link": article_link(a, "../"), "outlet": a.outlet, "date": date_view(&a.published), "only": only}))
+        .map(|((outlet, articles), only)| {
+            // An outlet with one article links to it.
+            let link = match articles[..] {
+                [a] => Some(article_link(&model.articles[a], "../")),
+                _ => None,
+            };
+            json!({"outlet": outlet, "link": link, "articles": articles.len(), "only": only})
+        })
         .collect();
     // Rows grouped by topic, in the topics' order, as on the claims page.
     let groups: Vec<Value> = shared
@@ -696,9 +747,14 @@ pub fn coverage(shared: &Shared) -> PageData {
             json!({"title": title, "rows": rows})
         })
         .collect();
-    let data = json!({"columns": columns, "groups": groups, "shared_count": shared_count, "claim_count": model.claims.len()});
+    let data = json!({"matrix": matrix, "columns": columns, "groups": groups, "shared_count": shared_count, "claim_count": model.claims.len()});
     finish("coverage/index.html", "coverage.html", pt, data)
 }
+
+/// Up to this many outlets, the coverage page is a claims × outlets matrix;
+/// with more, each claim's row lists the outlets that report it, so that the
+/// page grows with the claims' sources and not with claims × outlets.
+pub const COVERAGE_MAX_COLUMNS: usize = 12;
 
 /// `404.html`.
 pub fn not_found(shared: &Shared) -> PageData {
