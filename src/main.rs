@@ -33,6 +33,9 @@ enum Command {
         /// Print only diagnostics, no summary.
         #[arg(long)]
         quiet: bool,
+        /// Also print how long each stage took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Start a new briefing in DIR: one sample article, its annotations, and a
     /// README on what to edit.
@@ -105,7 +108,7 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (options, quiet) = match cli.command {
+    let (options, quiet, timings) = match cli.command {
         Command::Init { dir } => {
             return match briefing::init::init(&dir) {
                 Ok(files) => {
@@ -152,6 +155,7 @@ fn main() -> ExitCode {
             output,
             deny_warnings,
             quiet,
+            timings,
         } => (
             BuildOptions {
                 root,
@@ -161,6 +165,7 @@ fn main() -> ExitCode {
                 progress: if quiet { None } else { Progress::on_terminal() },
             },
             quiet,
+            timings,
         ),
         Command::Check {
             root,
@@ -189,6 +194,7 @@ fn main() -> ExitCode {
                 progress: Progress::on_terminal(),
             },
             false,
+            false,
         ),
     };
     let result = build(&options);
@@ -205,6 +211,11 @@ fn main() -> ExitCode {
                         .sources
                         .render_all_styled(&outcome.diagnostics, colour)
                 );
+            }
+            if timings {
+                for (stage, took) in outcome.timings.laps() {
+                    eprintln!("{:>9.1} ms  {stage}", took.as_secs_f64() * 1000.0);
+                }
             }
             if !quiet {
                 let [articles, claims, entries, events] = outcome.counts;

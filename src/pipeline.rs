@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::diagnostic::{self, Diagnostic, Sources};
 use crate::mentions::Matcher;
-use crate::progress::Progress;
+use crate::progress::{Progress, Timings};
 use crate::{anchor, load, render, resolve, write};
 
 /// What to build and how.
@@ -41,6 +41,8 @@ pub struct Outcome {
     pub output: Option<PathBuf>,
     /// How long it took.
     pub elapsed: Duration,
+    /// How long each stage took.
+    pub timings: Timings,
 }
 
 /// A build that did not.
@@ -78,6 +80,7 @@ pub fn build_with(
     if options.write {
         write::check_output(root, &output).map_err(Failure::Io)?;
     }
+    let mut timings = Timings::default();
     let progress = options.progress.as_ref();
     let stage = |name| progress.inspect(|p| p.stage(name, None));
     stage("reading");
@@ -92,6 +95,7 @@ pub fn build_with(
     if diags.iter().any(Diagnostic::is_error) {
         return Err(stop(diags, loaded.sources));
     }
+    timings.lap("reading");
     stage("checking");
     let (model, resolve_diags) = resolve::resolve(&loaded);
     diags.extend(resolve_diags);
@@ -110,8 +114,10 @@ pub fn build_with(
             return Err(stop(diags, loaded.sources));
         }
     };
+    timings.lap("checking");
     stage("anchoring");
     let (anchors, anchor_diags) = anchor::anchor(&model, &matcher);
+    timings.lap("anchoring");
     diags.extend(anchor_diags);
     let mut sources = loaded.sources;
     let theme = match render::theme::load(root, &mut sources) {
@@ -121,6 +127,7 @@ pub fn build_with(
             None
         }
     };
+    timings.lap("theme");
     if diags.iter().any(Diagnostic::is_error) {
         // These warnings follow from entries that errors left out: noise until the errors are fixed.
         diags.retain(|d| {
@@ -131,15 +138,24 @@ pub fn build_with(
     let (Some(theme), false) = (theme, failed) else {
         return Err(stop(diags, sources));
     };
-    let files =
-        render::render(&model, &anchors, &matcher, &theme, cache, progress).map_err(|errs| {
-            let mut all = diags.clone();
-            all.extend(errs);
-            stop(all, std::mem::take(&mut sources))
-        })?;
+    let files = render::render(
+        &model,
+        &anchors,
+        &matcher,
+        &theme,
+        cache,
+        progress,
+        &mut timings,
+    )
+    .map_err(|errs| {
+        let mut all = diags.clone();
+        all.extend(errs);
+        stop(all, std::mem::take(&mut sources))
+    })?;
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     if options.write {
         write::write_site(&output, &files, progress).map_err(Failure::Io)?;
+        timings.lap("writing");
     }
     diagnostic::sort(&mut diags);
     let outcome = Outcome {
@@ -155,6 +171,7 @@ pub fn build_with(
         ],
         output: options.write.then_some(output),
         elapsed: started.elapsed(),
+        timings,
     };
     Ok((outcome, files))
 }

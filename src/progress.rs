@@ -75,3 +75,34 @@ impl Progress {
         self.bar.finish_and_clear();
     }
 }
+
+/// How long each stage of a build took, in order (`build --timings`).
+#[derive(Debug, Clone)]
+pub struct Timings {
+    laps: Vec<(&'static str, Duration)>,
+    last: std::time::Instant,
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Timings {
+            laps: Vec::new(),
+            last: std::time::Instant::now(),
+        }
+    }
+}
+
+impl Timings {
+    /// Records that the stage `name` ended now, having started when the
+    /// previous one ended.
+    pub fn lap(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((name, now - self.last));
+        self.last = now;
+    }
+
+    /// Every stage with its duration.
+    pub fn laps(&self) -> &[(&'static str, Duration)] {
+        &self.laps
+    }
+}

@@ -15,7 +15,7 @@ use crate::anchor::Anchors;
 use crate::diagnostic::Diagnostic;
 use crate::mentions::Matcher;
 use crate::model::Model;
-use crate::progress::Progress;
+use crate::progress::{Progress, Timings};
 use pages::PageData;
 use text::{MentionRecord, Shared};
 use theme::Theme;
@@ -76,6 +76,7 @@ pub fn render(
     theme: &Theme,
     cache: Option<&Cache>,
     progress: Option<&Progress>,
+    timings: &mut Timings,
 ) -> Result<Vec<Output>, Vec<Diagnostic>> {
     let stage = |name, len| progress.inspect(|p| p.stage(name, len));
     let step = || progress.inspect(|p| p.step());
@@ -87,7 +88,8 @@ pub fn render(
         matcher,
         backlinks: &backlinks,
     };
-    let mut pages = page_data(&shared);
+    timings.lap("backlinks");
+    let mut pages = page_data(&shared, timings);
     // Glossary pages come last: they list the mentions the others hold.
     let mut by_entry: BTreeMap<usize, Vec<MentionRecord>> = BTreeMap::new();
     for record in pages.iter().flat_map(|p| p.records.iter()) {
@@ -101,6 +103,7 @@ pub fn render(
         .map(|i| pages::entry(&shared, i, by_entry.get(&i).cloned().unwrap_or_default()))
         .collect();
     pages.extend(entries);
+    timings.lap("glossary pages' data");
     let site = site_data(model, theme);
     stage("rendering", Some(pages.len()));
     let rendered: Vec<Result<Output, Diagnostic>> = match cache {
@@ -134,6 +137,7 @@ pub fn render(
             rendered
         }
     };
+    timings.lap("templates");
     let mut outputs = Vec::with_capacity(rendered.len() + theme.assets.len());
     let mut errors = Vec::new();
     for r in rendered {
@@ -182,7 +186,7 @@ impl Fingerprint {
     }
 }
 
-fn page_data(shared: &Shared) -> Vec<PageData> {
+fn page_data(shared: &Shared, timings: &mut Timings) -> Vec<PageData> {
     let model = shared.model;
     let mut pages = vec![
         pages::index(shared),
@@ -193,16 +197,19 @@ fn page_data(shared: &Shared) -> Vec<PageData> {
         pages::coverage(shared),
         pages::not_found(shared),
     ];
+    timings.lap("index pages' data");
     pages.par_extend(
         (0..model.articles.len())
             .into_par_iter()
             .map(|a| pages::article(shared, a)),
     );
+    timings.lap("article pages' data");
     pages.par_extend(
         (0..model.claims.len())
             .into_par_iter()
             .map(|c| pages::claim(shared, c)),
     );
+    timings.lap("claim pages' data");
     pages
 }
 
