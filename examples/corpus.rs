@@ -742,7 +742,7 @@ fn main() -> Result<()> {
     if let Some(hugo) = &options.hugo {
         write(
             &hugo.join("hugo.toml"),
-            "baseURL = \"https://example.org/\"\ntitle = \"A generated briefing\"\ndisableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\", \"robotsTXT\", \"404\"]\n",
+            "baseURL = \"https://example.org/\"\ntitle = \"A generated briefing\"\nbuildFuture = true\ndisableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\", \"robotsTXT\", \"404\"]\n",
         )?;
         write(
             &hugo.join("layouts/_default/single.html"),

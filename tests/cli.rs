@@ -122,5 +122,8 @@ fn diagnostics_are_coloured_on_a_terminal_only_and_never_with_no_color() {
     );
     let shown = on_terminal(&format!("check --root {root}"), &[("NO_COLOR", "1")]).unwrap();
     assert!(shown.contains("error[ambiguous-quote]"), "{shown:?}");
-    assert!(!shown.contains('\u{1b}'), "colours despite NO_COLOR: {shown:?}");
+    assert!(
+        !shown.contains('\u{1b}'),
+        "colours despite NO_COLOR: {shown:?}"
+    );
 }

@@ -311,28 +311,31 @@ pub fn plain(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// About eight words either side of `start..end`, on one line.
+/// About eight words either side of `start..end`, on one line. Only the
+/// words shown are read: the cost does not grow with the text.
 pub fn context(text: &str, start: usize, end: usize) -> (String, String) {
-    let before: Vec<&str> = text[..start].split_whitespace().collect();
-    let from = before.len().saturating_sub(8);
-    let mut b = before[from..].join(" ");
+    const SHOWN: usize = 8;
+    let mut before: Vec<&str> = text[..start]
+        .split_whitespace()
+        .rev()
+        .take(SHOWN + 1)
+        .collect();
+    let more_before = before.len() > SHOWN;
+    before.truncate(SHOWN);
+    before.reverse();
+    let mut b = before.join(" ");
     if text[..start].ends_with(char::is_whitespace) && !b.is_empty() {
         b.push(' ');
     }
-    if from > 0 {
+    if more_before {
         b.insert_str(0, "… ");
     }
-    let after_all: Vec<&str> = text[end..].split_whitespace().collect();
-    let mut a = after_all
-        .iter()
-        .take(8)
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let after: Vec<&str> = text[end..].split_whitespace().take(SHOWN + 1).collect();
+    let mut a = after[..after.len().min(SHOWN)].join(" ");
     if text[end..].starts_with(char::is_whitespace) && !a.is_empty() {
         a.insert(0, ' ');
     }
-    if after_all.len() > 8 {
+    if after.len() > SHOWN {
         a.push_str(" …");
     }
     (b, a)
