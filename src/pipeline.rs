@@ -2,6 +2,7 @@
 //! stage meaningless.
 
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::diagnostic::{self, Diagnostic, Sources};
@@ -64,7 +65,8 @@ pub fn build(options: &BuildOptions) -> Result<Outcome, Failure> {
     build_with(options, None).map(|(outcome, _)| outcome)
 }
 
-/// Builds the briefing at `options.root` and also returns its files. With a
+/// Builds the briefing at `options.root`. With a `cache`, it also returns
+/// its files (sorted by path), for `briefing serve` to serve from memory. With a
 /// `cache`, pages whose data, template and theme are those of a page in it
 /// are not rendered again (`briefing serve` keeps one across rebuilds).
 pub fn build_with(
@@ -138,7 +140,23 @@ pub fn build_with(
     let (Some(theme), false) = (theme, failed) else {
         return Err(stop(diags, sources));
     };
-    let files = render::render(
+    // Each page goes to the new site's folder as soon as it is rendered, and
+    // is kept in memory only for `serve` (which passes a cache).
+    let staging = if options.write {
+        Some(write::Staging::new(&output).map_err(Failure::Io)?)
+    } else {
+        None
+    };
+    let kept = Mutex::new(Vec::new());
+    let emit = |file: render::Output| {
+        if let Some(staging) = &staging {
+            staging.put(&file);
+        }
+        if cache.is_some() {
+            kept.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        }
+    };
+    let rendered = render::render(
         &model,
         &anchors,
         &matcher,
@@ -146,23 +164,27 @@ pub fn build_with(
         cache,
         progress,
         &mut timings,
-    )
-    .map_err(|errs| {
-        let mut all = diags.clone();
-        all.extend(errs);
-        stop(all, std::mem::take(&mut sources))
-    })?;
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    if options.write {
-        write::write_site(&output, &files, progress).map_err(Failure::Io)?;
+        &emit,
+    );
+    let pages = match rendered {
+        Ok(pages) => pages,
+        Err(errs) => {
+            diags.extend(errs);
+            return Err(stop(diags, sources));
+        }
+    };
+    if let Some(staging) = staging {
+        staging.finish().map_err(Failure::Io)?;
         timings.lap("writing");
     }
+    let mut files = kept.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     diagnostic::sort(&mut diags);
     let outcome = Outcome {
         diagnostics: diags,
         sources,
         pages,
-        files: files.len(),
+        files: pages + theme.assets.len(),
         counts: [
             model.articles.len(),
             model.claims.len(),

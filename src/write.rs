@@ -1,8 +1,10 @@
 //! Write: put the finished files into a temporary folder beside the output,
 //! and swap it into place only when every file was written.
 
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{Context, Result, bail};
 
@@ -57,46 +59,107 @@ fn absolute(path: &Path) -> Result<PathBuf> {
 /// Writes `files` as the new contents of `output`. On failure the previous
 /// contents of `output` are left as they were.
 pub fn write_site(output: &Path, files: &[Output], progress: Option<&Progress>) -> Result<()> {
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let parent = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
-    let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     if let Some(p) = progress {
         p.stage("writing", Some(files.len()));
     }
-    let result =
-        stage(&staging, files, progress).and_then(|()| swap(&staging, output, &parent, &name));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    result
-}
-
-fn stage(staging: &Path, files: &[Output], progress: Option<&Progress>) -> Result<()> {
-    if staging.exists() {
-        fs::remove_dir_all(staging)
-            .with_context(|| format!("removing the leftover {}", staging.display()))?;
-    }
-    fs::create_dir_all(staging).with_context(|| format!("creating {}", staging.display()))?;
-    let mut made: Vec<PathBuf> = Vec::new();
+    let staging = Staging::new(output)?;
     for file in files {
-        let path = staging.join(&file.path);
-        if let Some(dir) = path.parent().filter(|d| !made.iter().any(|m| m == d)) {
-            fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-            made.push(dir.to_path_buf());
-        }
-        fs::write(&path, &file.bytes).with_context(|| format!("writing {}", path.display()))?;
+        staging.put(file);
         if let Some(p) = progress {
             p.step();
         }
     }
-    Ok(())
+    staging.finish()
+}
+
+/// A new site being written into a temporary folder beside the output, file
+/// by file as pages are rendered (from any number of threads), then swapped
+/// into place whole by [`Staging::finish`]. Dropped unfinished, the folder is
+/// removed and the output left as it was.
+pub struct Staging {
+    output: PathBuf,
+    parent: PathBuf,
+    name: String,
+    dir: PathBuf,
+    made: Mutex<HashSet<PathBuf>>,
+    error: Mutex<Option<anyhow::Error>>,
+    finished: bool,
+}
+
+impl Staging {
+    /// Starts a new site for `output`.
+    pub fn new(output: &Path) -> Result<Staging> {
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let parent = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+        let dir = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir)
+                .with_context(|| format!("removing the leftover {}", dir.display()))?;
+        }
+        fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        Ok(Staging {
+            output: output.to_path_buf(),
+            parent,
+            name,
+            dir,
+            made: Mutex::new(HashSet::new()),
+            error: Mutex::new(None),
+            finished: false,
+        })
+    }
+
+    /// Writes one file. The first failure is kept for [`Staging::finish`] to
+    /// report, and later files are not written.
+    pub fn put(&self, file: &Output) {
+        let mut error = self.error.lock().unwrap_or_else(|e| e.into_inner());
+        if error.is_some() {
+            return;
+        }
+        drop(error);
+        if let Err(err) = self.write(file) {
+            error = self.error.lock().unwrap_or_else(|e| e.into_inner());
+            error.get_or_insert(err);
+        }
+    }
+
+    fn write(&self, file: &Output) -> Result<()> {
+        let path = self.dir.join(&file.path);
+        if let Some(dir) = path.parent() {
+            let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+            if !made.contains(dir) {
+                fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+                made.insert(dir.to_path_buf());
+            }
+        }
+        fs::write(&path, &file.bytes).with_context(|| format!("writing {}", path.display()))
+    }
+
+    /// Swaps the new site into place, or reports the first failure to write
+    /// it (and leaves the output as it was).
+    pub fn finish(mut self) -> Result<()> {
+        let error = self.error.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(err) = error {
+            return Err(err);
+        }
+        swap(&self.dir, &self.output, &self.parent, &self.name)?;
+        self.finished = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 fn swap(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<()> {

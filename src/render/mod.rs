@@ -62,13 +62,18 @@ impl Cache {
     }
 
     /// Forgets the pages a build no longer has.
-    fn keep_only(&self, paths: &HashSet<&str>) {
+    fn keep_only(&self, paths: &HashSet<String>) {
         let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
-        pages.retain(|path, _| paths.contains(path.as_str()));
+        pages.retain(|path, _| paths.contains(path));
     }
 }
 
-/// Renders every page and asset of the site, minified.
+/// Renders every page and asset of the site, minified, handing each to
+/// `emit` as soon as it is ready (from any thread): a page's data is dropped
+/// once it is rendered, so a build holds only the pages being rendered, not
+/// the whole site. Returns how many pages were rendered, or the template
+/// errors.
+#[allow(clippy::too_many_arguments)]
 pub fn render(
     model: &Model,
     anchors: &Anchors,
@@ -77,10 +82,8 @@ pub fn render(
     cache: Option<&Cache>,
     progress: Option<&Progress>,
     timings: &mut Timings,
-) -> Result<Vec<Output>, Vec<Diagnostic>> {
-    let stage = |name, len| progress.inspect(|p| p.stage(name, len));
-    let step = || progress.inspect(|p| p.step());
-    stage("preparing", None);
+    emit: &(dyn Fn(Output) + Sync),
+) -> Result<usize, Vec<Diagnostic>> {
     let backlinks = pages::Backlinks::new(model);
     let shared = Shared {
         model,
@@ -89,73 +92,107 @@ pub fn render(
         backlinks: &backlinks,
     };
     timings.lap("backlinks");
-    let mut pages = page_data(&shared, timings);
-    // Glossary pages come last: they list the mentions the others hold.
-    let mut by_entry: BTreeMap<usize, Vec<MentionRecord>> = BTreeMap::new();
-    for record in pages.iter().flat_map(|p| p.records.iter()) {
-        by_entry
-            .entry(record.entry)
-            .or_default()
-            .push(record.clone());
-    }
-    let entries: Vec<PageData> = (0..model.entries.len())
-        .into_par_iter()
-        .map(|i| pages::entry(&shared, i, by_entry.get(&i).cloned().unwrap_or_default()))
-        .collect();
-    pages.extend(entries);
-    timings.lap("glossary pages' data");
     let site = site_data(model, theme);
-    stage("rendering", Some(pages.len()));
-    let rendered: Vec<Result<Output, Diagnostic>> = match cache {
-        None => pages
-            .par_iter()
-            .map(|page| {
-                step();
-                render_page(theme, &site, page)
-            })
-            .collect(),
-        Some(cache) => {
-            cache.hits.store(0, Ordering::Relaxed);
-            let context = Fingerprint::new(theme, &site);
-            let rendered = pages
-                .par_iter()
-                .map(|page| {
-                    step();
-                    let fingerprint = context.of(page);
-                    if let Some(bytes) = cache.get(&page.path, &fingerprint) {
-                        return Ok(Output {
-                            path: page.path.clone(),
-                            bytes,
-                        });
-                    }
-                    let output = render_page(theme, &site, page)?;
-                    cache.put(&page.path, fingerprint, &output.bytes);
-                    Ok(output)
-                })
-                .collect();
-            cache.keep_only(&pages.iter().map(|p| p.path.as_str()).collect());
-            rendered
+    let total = INDEX_PAGES.len() + model.articles.len() + model.claims.len() + model.entries.len();
+    if let Some(p) = progress {
+        p.stage("rendering", Some(total));
+    }
+    let fingerprint = cache.map(|cache| {
+        cache.hits.store(0, Ordering::Relaxed);
+        Fingerprint::new(theme, &site)
+    });
+    let errors = Mutex::new(Vec::new());
+    let rendered = AtomicUsize::new(0);
+    // The pages of this build, for the cache to forget the others.
+    let seen = Mutex::new(HashSet::new());
+    // Renders one page, hands it on, and keeps only its mention records.
+    let finish = |page: PageData| -> Vec<MentionRecord> {
+        let output = match (cache, &fingerprint) {
+            (Some(cache), Some(context)) => {
+                let fingerprint = context.of(&page);
+                seen.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(page.path.clone());
+                match cache.get(&page.path, &fingerprint) {
+                    Some(bytes) => Ok(Output {
+                        path: page.path.clone(),
+                        bytes,
+                    }),
+                    None => render_page(theme, &site, &page).inspect(|output| {
+                        cache.put(&page.path, fingerprint, &output.bytes);
+                    }),
+                }
+            }
+            _ => render_page(theme, &site, &page),
+        };
+        match output {
+            Ok(output) => emit(output),
+            Err(d) => errors.lock().unwrap_or_else(|e| e.into_inner()).push(d),
         }
+        rendered.fetch_add(1, Ordering::Relaxed);
+        if let Some(p) = progress {
+            p.step();
+        }
+        page.records
     };
-    timings.lap("templates");
-    let mut outputs = Vec::with_capacity(rendered.len() + theme.assets.len());
-    let mut errors = Vec::new();
-    for r in rendered {
-        match r {
-            Ok(o) => outputs.push(o),
-            Err(d) => errors.push(d),
+    let shared = &shared;
+    let records: Vec<Vec<MentionRecord>> = INDEX_PAGES
+        .par_iter()
+        .map(|make| finish(make(shared)))
+        .chain(
+            (0..model.articles.len())
+                .into_par_iter()
+                .map(|a| finish(pages::article(shared, a))),
+        )
+        .chain(
+            (0..model.claims.len())
+                .into_par_iter()
+                .map(|c| finish(pages::claim(shared, c))),
+        )
+        .collect();
+    timings.lap("pages");
+    // Glossary pages come last: they list the mentions the others hold.
+    let mut by_entry: Vec<Vec<MentionRecord>> = vec![Vec::new(); model.entries.len()];
+    for record in records.into_iter().flatten() {
+        if let Some(list) = by_entry.get_mut(record.entry) {
+            list.push(record);
         }
     }
+    by_entry
+        .into_par_iter()
+        .enumerate()
+        .for_each(|(i, mentions)| {
+            finish(pages::entry(shared, i, mentions));
+        });
+    timings.lap("glossary pages");
+    if let Some(cache) = cache {
+        cache.keep_only(&seen.into_inner().unwrap_or_else(|e| e.into_inner()));
+    }
+    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
     if !errors.is_empty() {
+        errors.sort_by(|a, b| a.message.cmp(&b.message));
         errors.dedup();
         return Err(errors);
     }
-    outputs.extend(theme.assets.iter().map(|a| Output {
-        path: a.published.clone(),
-        bytes: a.bytes.clone(),
-    }));
-    Ok(outputs)
+    for asset in &theme.assets {
+        emit(Output {
+            path: asset.published.clone(),
+            bytes: asset.bytes.clone(),
+        });
+    }
+    Ok(rendered.into_inner())
 }
+
+/// The pages that are not one per article, claim or entry.
+const INDEX_PAGES: [fn(&Shared) -> PageData; 7] = [
+    pages::index,
+    pages::articles_index,
+    pages::claims_index,
+    pages::glossary_index,
+    pages::timeline,
+    pages::coverage,
+    pages::not_found,
+];
 
 /// What every page's rendering depends on besides its own data: the theme's
 /// files and the site's data, hashed once per build.
@@ -184,33 +221,6 @@ impl Fingerprint {
         }
         hasher.finalize()
     }
-}
-
-fn page_data(shared: &Shared, timings: &mut Timings) -> Vec<PageData> {
-    let model = shared.model;
-    let mut pages = vec![
-        pages::index(shared),
-        pages::articles_index(shared),
-        pages::claims_index(shared),
-        pages::glossary_index(shared),
-        pages::timeline(shared),
-        pages::coverage(shared),
-        pages::not_found(shared),
-    ];
-    timings.lap("index pages' data");
-    pages.par_extend(
-        (0..model.articles.len())
-            .into_par_iter()
-            .map(|a| pages::article(shared, a)),
-    );
-    timings.lap("article pages' data");
-    pages.par_extend(
-        (0..model.claims.len())
-            .into_par_iter()
-            .map(|c| pages::claim(shared, c)),
-    );
-    timings.lap("claim pages' data");
-    pages
 }
 
 fn site_data(model: &Model, theme: &Theme) -> serde_json::Value {
