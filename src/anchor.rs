@@ -3,6 +3,8 @@
 
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 use crate::diagnostic::Diagnostic;
 use crate::mentions::Matcher;
 use crate::model::{Model, Source};
@@ -55,7 +57,7 @@ pub fn anchor(model: &Model, matcher: &Matcher) -> (Anchors, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let norms: Vec<Normalized> = model
         .articles
-        .iter()
+        .par_iter()
         .map(|a| Normalized::new(&a.doc.text))
         .collect();
     let mut anchors = Anchors {
@@ -342,15 +344,18 @@ fn word_spans(text: &str) -> Vec<(usize, usize)> {
 /// Warns about entries that are never mentioned nor referred to.
 fn warn_unnamed_entries(model: &Model, matcher: &Matcher, diags: &mut Vec<Diagnostic>) {
     let mut named = vec![false; model.entries.len()];
-    let docs = model
+    let docs: Vec<_> = model
         .articles
         .iter()
         .map(|a| &a.doc)
-        .chain(texts(model).into_iter().map(|t| &t.doc));
-    for doc in docs {
-        for f in matcher.find_in_doc(doc) {
-            named[f.entry] = true;
-        }
+        .chain(texts(model).into_iter().map(|t| &t.doc))
+        .collect();
+    let found: Vec<Vec<usize>> = docs
+        .par_iter()
+        .map(|doc| matcher.find_in_doc(doc).iter().map(|f| f.entry).collect())
+        .collect();
+    for entry in found.into_iter().flatten() {
+        named[entry] = true;
     }
     for c in &model.claims {
         c.by.iter().chain(&c.about).for_each(|&i| named[i] = true);

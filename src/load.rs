@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use std::borrow::Cow;
 
+use rayon::prelude::*;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
 use serde_saphyr::{Location, Spanned};
@@ -388,11 +389,24 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
         }
         loaded.sources.insert(file, text);
     }
-    for file in files_in(root, "content/articles", &["md"], &mut diags) {
-        if let Some(text) = read_text(root, &file, &mut diags) {
-            if let Some(article) = parse_article(&file, &text, &mut diags) {
-                loaded.articles.push(article);
-            }
+    // Articles are many: read and parse them in parallel, then merge in
+    // file order so that diagnostics come out the same every time.
+    let files = files_in(root, "content/articles", &["md"], &mut diags);
+    let parsed: Vec<_> = files
+        .into_par_iter()
+        .map(|file| {
+            let mut file_diags = Vec::new();
+            let text = read_text(root, &file, &mut file_diags);
+            let article = text
+                .as_ref()
+                .and_then(|text| parse_article(&file, text, &mut file_diags));
+            (file, text, article, file_diags)
+        })
+        .collect();
+    for (file, text, article, file_diags) in parsed {
+        diags.extend(file_diags);
+        loaded.articles.extend(article);
+        if let Some(text) = text {
             loaded.sources.insert(file, text);
         }
     }

@@ -337,3 +337,8 @@ fn schema(kind: Option<SchemaKind>, write: bool, check: bool, root: &std::path::
         }
     }
 }
+
+/// mimalloc instead of the system allocator: a build allocates many short-lived
+/// strings and JSON values from several threads, where it is markedly faster.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
