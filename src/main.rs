@@ -233,11 +233,18 @@ fn main() -> ExitCode {
                     String::new()
                 };
                 match &outcome.output {
-                    Some(out) => eprintln!(
-                        "built {} pages ({what}) into {} in {secs:.2}s{warned}",
-                        outcome.pages,
-                        out.display()
-                    ),
+                    Some(out) => {
+                        let written = match (outcome.written, outcome.files) {
+                            (w, f) if w == f => format!("{f} files written"),
+                            (0, _) => "no file changed".to_string(),
+                            (w, f) => format!("{w} of {f} files written, the others unchanged"),
+                        };
+                        eprintln!(
+                            "built {} pages ({what}) into {} in {secs:.2}s, {written}{warned}",
+                            outcome.pages,
+                            out.display(),
+                        )
+                    }
                     None => eprintln!(
                         "checked {what}: {} pages would be built, in {secs:.2}s{warned}",
                         outcome.pages

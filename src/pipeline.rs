@@ -34,8 +34,11 @@ pub struct Outcome {
     pub sources: Sources,
     /// How many HTML pages were rendered.
     pub pages: usize,
-    /// How many files were written (pages and assets).
+    /// How many files the site has (pages and assets).
     pub files: usize,
+    /// How many files were written, as opposed to kept unchanged from the
+    /// previous site (0 when nothing was written).
+    pub written: usize,
     /// Counts of what the briefing holds: articles, claims, glossary entries, events.
     pub counts: [usize; 4],
     /// Where the site was written, if it was.
@@ -173,7 +176,9 @@ pub fn build_with(
             return Err(stop(diags, sources));
         }
     };
+    let mut written = 0;
     if let Some(staging) = staging {
+        written = staging.counts().0;
         staging.finish().map_err(Failure::Io)?;
         timings.lap("writing");
     }
@@ -185,6 +190,7 @@ pub fn build_with(
         sources,
         pages,
         files: pages + theme.assets.len(),
+        written,
         counts: [
             model.articles.len(),
             model.claims.len(),

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result, bail};
 
@@ -83,7 +84,19 @@ pub struct Staging {
     dir: PathBuf,
     made: Mutex<HashSet<PathBuf>>,
     error: Mutex<Option<anyhow::Error>>,
+    written: AtomicUsize,
+    kept: AtomicUsize,
     finished: bool,
+}
+
+/// Whether `path` is a regular file holding exactly `bytes`.
+fn same_contents(path: &Path, bytes: &[u8]) -> bool {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
+            fs::read(path).is_ok_and(|old| old == bytes)
+        }
+        _ => false,
+    }
 }
 
 impl Staging {
@@ -111,6 +124,8 @@ impl Staging {
             dir,
             made: Mutex::new(HashSet::new()),
             error: Mutex::new(None),
+            written: AtomicUsize::new(0),
+            kept: AtomicUsize::new(0),
             finished: false,
         })
     }
@@ -138,7 +153,25 @@ impl Staging {
                 made.insert(dir.to_path_buf());
             }
         }
-        fs::write(&path, &file.bytes).with_context(|| format!("writing {}", path.display()))
+        // A file the previous site already has, byte for byte, is linked
+        // into the new one rather than written again: its contents and time
+        // stay as they were, and an unchanged rebuild writes no file.
+        let previous = self.output.join(&file.path);
+        if same_contents(&previous, &file.bytes) && fs::hard_link(&previous, &path).is_ok() {
+            self.kept.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        fs::write(&path, &file.bytes).with_context(|| format!("writing {}", path.display()))?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// How many files were written, and how many kept from the previous site.
+    pub fn counts(&self) -> (usize, usize) {
+        (
+            self.written.load(Ordering::Relaxed),
+            self.kept.load(Ordering::Relaxed),
+        )
     }
 
     /// Swaps the new site into place, or reports the first failure to write

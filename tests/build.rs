@@ -545,3 +545,72 @@ fn coverage_is_a_matrix_of_outlets_up_to_twelve_and_a_list_beyond() {
     // outlets with such claims get a heading.
     assert_eq!(doc.select(&sel(".only-columns h3")).count(), 12);
 }
+
+/// The inode of every file of a built site, by path.
+#[cfg(unix)]
+fn inodes(dir: &Path) -> BTreeMap<String, u64> {
+    use std::os::unix::fs::MetadataExt;
+    read_site(dir)
+        .into_keys()
+        .map(|path| {
+            let ino = fs::metadata(dir.join(&path)).unwrap().ino();
+            (path, ino)
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_writes_only_the_files_that_changed() {
+    let briefing = tempfile::tempdir().unwrap();
+    let root = briefing.path();
+    for entry in walkdir::WalkDir::new(manifest().join("content")) {
+        let entry = entry.unwrap();
+        let target = root.join(entry.path().strip_prefix(manifest()).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    let out = root.join("public");
+    let first = build_into(root, &out).unwrap_or_else(|_| panic!("the build fails"));
+    assert_eq!(first.written, first.files);
+    let before = inodes(&out);
+
+    // No change: no file is written; every file is the same file as before.
+    let again = build_into(root, &out).unwrap_or_else(|_| panic!("the build fails"));
+    assert_eq!(again.written, 0);
+    assert_eq!(inodes(&out), before);
+
+    // One claim's text changed: only the pages that show it are new files.
+    let claims = root.join("content/annotations/claims.yaml");
+    let text = fs::read_to_string(&claims).unwrap();
+    let edited = text.replace(
+        "text: The meeting lasted about two hours.",
+        "text: The meeting lasted roughly two hours.",
+    );
+    assert_ne!(edited, text);
+    fs::write(&claims, edited).unwrap();
+    let edit = build_into(root, &out).unwrap_or_else(|_| panic!("the build fails"));
+    let after = inodes(&out);
+    let changed: Vec<&String> = after
+        .iter()
+        .filter(|(path, ino)| before.get(*path) != Some(*ino))
+        .map(|(path, _)| path)
+        .collect();
+    assert_eq!(changed.len(), edit.written);
+    assert!(
+        changed.contains(&&"claims/two-hours.html".to_string()),
+        "{changed:?}"
+    );
+    assert!(changed.len() < 15, "{changed:?}");
+    for (path, bytes) in read_site(&out) {
+        if !changed.contains(&&path) {
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains("roughly two hours"),
+                "{path}"
+            );
+        }
+    }
+}
