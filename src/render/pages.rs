@@ -225,14 +225,33 @@ fn claim_entries(c: &Claim) -> impl Iterator<Item = usize> + '_ {
 
 /// Claims grouped by topic, in the topics' order; claims without a topic
 /// last. With `home`, the topics' summaries are at home on this page.
+/// The front page shows at most this many claims of a topic, with a link to
+/// the rest on the claims page.
+pub const HOME_CLAIMS_PER_TOPIC: usize = 20;
+
+/// The claims a topic group shows: all of them, or on the front page the
+/// [`HOME_CLAIMS_PER_TOPIC`] reported by the most sources, in their order.
+fn shown_claims(model: &Model, claims: &[usize], home: bool) -> Vec<usize> {
+    if !home || claims.len() <= HOME_CLAIMS_PER_TOPIC {
+        return claims.to_vec();
+    }
+    let mut key: Vec<usize> = claims.to_vec();
+    key.sort_by_key(|&c| std::cmp::Reverse(cited_articles(&model.claims[c]).len()));
+    key.truncate(HOME_CLAIMS_PER_TOPIC);
+    key.sort_unstable();
+    key
+}
+
 fn claim_groups(pt: &mut PageText, model: &Model, home: bool) -> Vec<Value> {
     let backlinks = pt.shared.backlinks;
     let mut groups = Vec::new();
     for (t, topic) in model.topics.iter().enumerate() {
-        let claims: Vec<ClaimCard> = backlinks.topic_claims[t]
-            .iter()
-            .map(|&c| claim_card(pt, model, c))
+        let all = &backlinks.topic_claims[t];
+        let claims: Vec<ClaimCard> = shown_claims(model, all, home)
+            .into_iter()
+            .map(|c| claim_card(pt, model, c))
             .collect();
+        let more = all.len() - claims.len();
         if !claims.is_empty() {
             let summary = match &topic.summary {
                 Some(s) if home => Some(pt.home(s)),
@@ -240,17 +259,18 @@ fn claim_groups(pt: &mut PageText, model: &Model, home: bool) -> Vec<Value> {
                 None => None,
             };
             groups.push(
-                json!({"id": topic.id, "title": topic.title, "summary": summary, "claims": claims}),
+                json!({"id": topic.id, "title": topic.title, "summary": summary, "claims": claims, "more": more}),
             );
         }
     }
-    let rest: Vec<ClaimCard> = backlinks.topic_claims[model.topics.len()]
-        .iter()
-        .map(|&c| claim_card(pt, model, c))
+    let all = &backlinks.topic_claims[model.topics.len()];
+    let rest: Vec<ClaimCard> = shown_claims(model, all, home)
+        .into_iter()
+        .map(|c| claim_card(pt, model, c))
         .collect();
+    let more = all.len() - rest.len();
     if !rest.is_empty() {
-        groups
-            .push(json!({"id": "other", "title": "Other claims", "summary": null, "claims": rest}));
+        groups.push(json!({"id": "other", "title": "Other claims", "summary": null, "claims": rest, "more": more}));
     }
     groups
 }
@@ -268,12 +288,19 @@ struct ArticleCard {
 }
 
 fn article_cards(shared: &Shared, root: &str) -> Vec<ArticleCard> {
+    article_cards_of(shared, root, 0..shared.model.articles.len())
+}
+
+fn article_cards_of(
+    shared: &Shared,
+    root: &str,
+    articles: impl IntoIterator<Item = usize>,
+) -> Vec<ArticleCard> {
     let model = shared.model;
-    model
-        .articles
-        .iter()
-        .enumerate()
-        .map(|(a, article)| {
+    articles
+        .into_iter()
+        .map(|a| {
+            let article = &model.articles[a];
             let citing = &shared.backlinks.claims_citing[a];
             let only_here = citing
                 .iter()
@@ -310,13 +337,38 @@ pub fn index(shared: &Shared) -> PageData {
     let mut pt = PageText::new(shared, "index.html", "Briefing");
     let summary = pt.home_opt(&model.meta.summary);
     let groups = claim_groups(&mut pt, model, true);
-    let actors: Vec<Value> = model
-        .entries
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| matches!(e.kind, EntryKind::Actor(_)))
-        .map(|(i, e)| json!({"link": entry_link(model, i, ""), "role": e.role}))
+    // The side column lists the latest sources and the actors most claims
+    // are by or about, up to a screenful each; the full lists are a link away.
+    let mut actor_ids: Vec<usize> = (0..model.entries.len())
+        .filter(|&i| matches!(model.entries[i].kind, EntryKind::Actor(_)))
         .collect();
+    let actor_count = actor_ids.len();
+    if actor_ids.len() > HOME_LIST {
+        let weight =
+            |i: usize| shared.backlinks.claims_by[i].len() + shared.backlinks.claims_about[i].len();
+        actor_ids.sort_by_key(|&i| std::cmp::Reverse(weight(i)));
+        actor_ids.truncate(HOME_LIST);
+        actor_ids.sort_unstable();
+    }
+    let actors: Vec<Value> = actor_ids
+        .into_iter()
+        .map(|i| json!({"link": entry_link(model, i, ""), "role": model.entries[i].role}))
+        .collect();
+    let mut sources: Vec<usize> = (0..model.articles.len()).collect();
+    if sources.len() > HOME_LIST {
+        // The latest first; undated ones last.
+        sources.sort_by(|&a, &b| {
+            let date = |i: usize| model.articles[i].published.as_ref();
+            date(b)
+                .is_some()
+                .cmp(&date(a).is_some())
+                .then_with(|| match (date(a), date(b)) {
+                    (Some(x), Some(y)) => y.cmp(x),
+                    _ => std::cmp::Ordering::Equal,
+                })
+        });
+        sources.truncate(HOME_LIST);
+    }
     let latest: Vec<Value> = model.events.iter().rev().take(5).map(|e| {
         json!({"href": format!("timeline/index.html#event-{}", e.id), "date": date_view(&Some(e.date.clone())), "title": pt.text(&e.title)})
     }).collect();
@@ -330,12 +382,17 @@ pub fn index(shared: &Shared) -> PageData {
         "shared_count": model.claims.iter().filter(|c| cited_articles(c).len() > 1).count(),
         "entry_count": model.entries.len(),
         "event_count": model.events.len(),
-        "articles": article_cards(shared, ""),
+        "articles": article_cards_of(shared, "", sources),
+        "article_count": model.articles.len(),
         "actors": actors,
+        "actor_count": actor_count,
         "latest_events": latest,
     });
     finish("index.html", "index.html", pt, data)
 }
+
+/// How many sources and actors the front page lists at most.
+pub const HOME_LIST: usize = 30;
 
 /// `articles/ID.html`.
 pub fn article(shared: &Shared, a: usize) -> PageData {
