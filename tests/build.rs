@@ -614,3 +614,34 @@ fn a_rebuild_writes_only_the_files_that_changed() {
         }
     }
 }
+
+#[test]
+fn the_front_page_of_a_large_briefing_shows_the_key_claims_and_links_to_the_rest() {
+    let briefing = many_outlets(briefing::render::pages::HOME_LIST + 1);
+    let (_out, site) = built(briefing.path());
+    let doc = Html::parse_document(page(&site, "index.html"));
+    let cards = doc.select(&sel(".claim-list > li")).count();
+    assert_eq!(cards, briefing::render::pages::HOME_CLAIMS_PER_TOPIC);
+    let more: String = doc
+        .select(&sel("p.more a"))
+        .next()
+        .unwrap()
+        .text()
+        .collect();
+    assert_eq!(more, "11 more claims in “Other claims”");
+    // The claim two outlets report is among the key claims.
+    assert!(
+        doc.select(&sel("a[href='claims/c0.html']"))
+            .next()
+            .is_some()
+    );
+    let links: Vec<String> = doc
+        .select(&sel(".briefing-side p a"))
+        .map(|a| a.text().collect())
+        .collect();
+    assert!(links.contains(&"All 31 sources".to_string()), "{links:?}");
+    assert_eq!(doc.select(&sel("#sources-heading + ul > li")).count(), 30);
+    // The claims page still lists every claim.
+    let claims = Html::parse_document(page(&site, "claims/index.html"));
+    assert_eq!(claims.select(&sel(".claim-list > li")).count(), 31);
+}
