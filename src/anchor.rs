@@ -40,7 +40,15 @@ pub struct Anchors {
     pub claim_quotes: Vec<Vec<Option<Range<usize>>>>,
     /// For each event, for each source, the range found.
     pub event_quotes: Vec<Vec<Option<Range<usize>>>>,
+    /// For each claim, for each source, where the quote is in the article's
+    /// normalised text, in characters (for a W3C TextPositionSelector).
+    pub claim_positions: Vec<Vec<Option<Range<usize>>>>,
+    /// The same for each event's sources.
+    pub event_positions: Vec<Vec<Option<Range<usize>>>>,
 }
+
+/// For each source, a range where its quote was found (None where it was not).
+type Found = Vec<Option<Range<usize>>>;
 
 /// The anchor id of the N-th (from 1) source of a claim.
 pub fn claim_anchor(claim: &str, n: usize) -> String {
@@ -65,7 +73,7 @@ pub fn anchor(model: &Model, matcher: &Matcher) -> (Anchors, Vec<Diagnostic>) {
         ..Anchors::default()
     };
     for (ci, claim) in model.claims.iter().enumerate() {
-        let found = anchor_sources(
+        let (found, positions) = anchor_sources(
             &claim.sources,
             &norms,
             &mut diags,
@@ -74,9 +82,10 @@ pub fn anchor(model: &Model, matcher: &Matcher) -> (Anchors, Vec<Diagnostic>) {
             &mut anchors.highlights,
         );
         anchors.claim_quotes.push(found);
+        anchors.claim_positions.push(positions);
     }
     for (ei, event) in model.events.iter().enumerate() {
-        let found = anchor_sources(
+        let (found, positions) = anchor_sources(
             &event.sources,
             &norms,
             &mut diags,
@@ -85,6 +94,7 @@ pub fn anchor(model: &Model, matcher: &Matcher) -> (Anchors, Vec<Diagnostic>) {
             &mut anchors.highlights,
         );
         anchors.event_quotes.push(found);
+        anchors.event_positions.push(positions);
     }
     for h in &mut anchors.highlights {
         h.sort_by(|a, b| {
@@ -106,8 +116,9 @@ fn anchor_sources(
     anchor_id: impl Fn(usize) -> String,
     owner: Owner,
     highlights: &mut [Vec<Highlight>],
-) -> Vec<Option<Range<usize>>> {
+) -> (Found, Found) {
     let mut out = Vec::new();
+    let mut positions = Vec::new();
     for (i, source) in sources.iter().enumerate() {
         let norm = &norms[source.article];
         match locate(norm, source) {
@@ -119,14 +130,17 @@ fn anchor_sources(
                     range: a..b,
                 });
                 out.push(Some(a..b));
+                let first = norm.text[..start].chars().count();
+                positions.push(Some(first..first + norm.text[start..end].chars().count()));
             }
             Err(diag) => {
                 diags.push(diag);
                 out.push(None);
+                positions.push(None);
             }
         }
     }
-    out
+    (out, positions)
 }
 
 /// The normalised range of a source's quote in its article.

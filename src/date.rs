@@ -187,6 +187,30 @@ impl Date {
         }
     }
 
+    /// The start of the date as a full RFC 3339 timestamp, for formats that
+    /// require one (Web Annotations, Atom): a missing month or day is the
+    /// first, a missing time midnight, a missing zone UTC.
+    pub fn timestamp(&self) -> String {
+        let zone = match self.offset_minutes {
+            Some(m) => format!(
+                "{}{:02}:{:02}",
+                if m < 0 { '-' } else { '+' },
+                m.abs() / 60,
+                m.abs() % 60
+            ),
+            None => "Z".to_string(),
+        };
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{zone}",
+            self.year,
+            self.month.max(1),
+            self.day.max(1),
+            self.hour,
+            self.minute,
+            self.second
+        )
+    }
+
     /// The date in the form HTML's `<time datetime>` accepts, at its own precision.
     pub fn machine(&self) -> String {
         match self.precision {

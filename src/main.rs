@@ -36,6 +36,10 @@ enum Command {
         /// Also print how long each stage took.
         #[arg(long)]
         timings: bool,
+        /// Where the site will live, e.g. https://example.org/briefing/
+        /// (overrides `base_url` in briefing.yaml).
+        #[arg(long)]
+        base_url: Option<String>,
     },
     /// Start a new briefing in DIR: one sample article, its annotations, and a
     /// README on what to edit.
@@ -156,6 +160,7 @@ fn main() -> ExitCode {
             deny_warnings,
             quiet,
             timings,
+            base_url,
         } => (
             BuildOptions {
                 root,
@@ -163,6 +168,7 @@ fn main() -> ExitCode {
                 deny_warnings,
                 write: true,
                 progress: if quiet { None } else { Progress::on_terminal() },
+                base_url,
             },
             quiet,
             timings,
@@ -178,6 +184,7 @@ fn main() -> ExitCode {
                 deny_warnings,
                 write: false,
                 progress: None,
+                base_url: None,
             };
             return check_json(&options);
         }
@@ -192,6 +199,7 @@ fn main() -> ExitCode {
                 deny_warnings,
                 write: false,
                 progress: Progress::on_terminal(),
+                base_url: None,
             },
             false,
             false,

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::diagnostic::{self, Diagnostic, Sources};
@@ -23,6 +24,8 @@ pub struct BuildOptions {
     pub write: bool,
     /// Where to show how far the build is, if anywhere.
     pub progress: Option<Progress>,
+    /// Where the site will live, overriding `base_url` of briefing.yaml.
+    pub base_url: Option<String>,
 }
 
 /// A build that succeeded.
@@ -104,9 +107,20 @@ pub fn build_with(
     stage("checking");
     let (model, resolve_diags) = resolve::resolve(&loaded);
     diags.extend(resolve_diags);
-    let Some(model) = model else {
+    let Some(mut model) = model else {
         return Err(stop(diags, loaded.sources));
     };
+    if let Some(url) = &options.base_url {
+        if !(url.starts_with("https://") || url.starts_with("http://"))
+            || url.contains(char::is_whitespace)
+        {
+            return Err(Failure::Io(anyhow::anyhow!(
+                "--base-url {url} is not an http or https address, e.g. https://example.org/briefing/"
+            )));
+        }
+        let slash = if url.ends_with('/') { "" } else { "/" };
+        model.meta.base_url = Some(format!("{url}{slash}"));
+    }
     let matcher = match Matcher::new(&model.entries) {
         Ok(matcher) => matcher,
         Err(message) => {
@@ -151,7 +165,9 @@ pub fn build_with(
         None
     };
     let kept = Mutex::new(Vec::new());
+    let emitted = AtomicUsize::new(0);
     let emit = |file: render::Output| {
+        emitted.fetch_add(1, Ordering::Relaxed);
         if let Some(staging) = &staging {
             staging.put(&file);
         }
@@ -189,7 +205,7 @@ pub fn build_with(
         diagnostics: diags,
         sources,
         pages,
-        files: pages + theme.assets.len(),
+        files: emitted.into_inner(),
         written,
         counts: [
             model.articles.len(),

@@ -174,6 +174,7 @@ fn rebuild(state: &State, why: &str) {
         deny_warnings: false,
         write: false,
         progress: None,
+        base_url: None,
     };
     // A build never panics on content; if it does anyway, the server goes on
     // with the last good site.

@@ -19,6 +19,7 @@ fn build_into(root: &Path, output: &Path) -> Result<briefing::Outcome, Failure> 
         deny_warnings: true,
         write: true,
         progress: None,
+        base_url: None,
     })
 }
 

@@ -19,6 +19,7 @@ fn check(case: &Path) -> String {
         deny_warnings: args.contains("--deny-warnings"),
         write: false,
         progress: None,
+        base_url: None,
     };
     match build(&options) {
         Ok(outcome) => panic!(

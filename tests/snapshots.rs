@@ -22,6 +22,7 @@ fn every_page_kind_of_the_default_briefing() {
         deny_warnings: true,
         write: true,
         progress: None,
+        base_url: None,
     };
     assert!(build(&options).is_ok(), "the default briefing builds");
     let pages = [

@@ -1,5 +1,6 @@
 //! Render: every page of SITE.md, from the model through the theme's templates.
 
+pub mod annotations;
 pub mod pages;
 pub mod text;
 pub mod theme;
@@ -174,6 +175,10 @@ pub fn render(
         errors.dedup();
         return Err(errors);
     }
+    emit(Output {
+        path: annotations::PATH.to_string(),
+        bytes: annotations::annotations(model, anchors).into_bytes(),
+    });
     for asset in &theme.assets {
         emit(Output {
             path: asset.published.clone(),

@@ -1,0 +1,272 @@
+//! `annotations.jsonld`: every source of every claim and event as a W3C Web
+//! Annotation (Web Annotation Data Model, JSON-LD), in one
+//! `AnnotationCollection`, so that Hypothesis and other annotation clients
+//! can import the briefing's quotes.
+//!
+//! Each annotation targets its article (the article's `url` when it has one,
+//! else its page on the site) with two selectors: a `TextQuoteSelector` whose
+//! `prefix` and `suffix` (at least [`CONTEXT`] characters each) are made long
+//! enough that prefix + exact + suffix occurs once in the article's text, and
+//! a `TextPositionSelector` counting characters of the article's normalised
+//! text (FORMAT.md, "Quotes"). The body is the claim (or event): its text, a
+//! link to its page and, for a claim, its status as a tag.
+//!
+//! Addresses are absolute under `base_url` when the briefing has one. Without
+//! it, the model still requires absolute addresses: an annotation's id, and
+//! the target of an article without `url`, are name-based `urn:uuid:`s
+//! (the same in every build), and the body has no link to the claim's page.
+
+use std::ops::Range;
+
+use serde_json::{Value, json};
+
+use crate::anchor::{Anchors, claim_anchor, event_anchor};
+use crate::model::{Model, Source};
+
+/// How many characters of context a quote selector gives at least on each side.
+pub const CONTEXT: usize = 32;
+
+/// The path of the file in the site.
+pub const PATH: &str = "annotations.jsonld";
+
+const CONTEXT_IRI: &str = "http://www.w3.org/ns/anno.jsonld";
+
+/// The whole collection, as pretty-printed JSON-LD.
+pub fn annotations(model: &Model, anchors: &Anchors) -> String {
+    let base = model.meta.base_url.as_deref().unwrap_or("");
+    let mut items = Vec::new();
+    for (c, claim) in model.claims.iter().enumerate() {
+        let page = format!("{base}claims/{}.html", claim.id);
+        let mut bodies = vec![
+            json!({
+                "type": "TextualBody",
+                "purpose": "describing",
+                "value": one_line(&claim.text.doc.text),
+                "format": "text/plain",
+                "language": model.meta.language,
+            }),
+            json!({"type": "TextualBody", "purpose": "tagging", "value": claim.status.name()}),
+        ];
+        if !base.is_empty() {
+            bodies.push(link_body(&page));
+        }
+        for (n, source) in claim.sources.iter().enumerate() {
+            let found = (&anchors.claim_quotes[c][n], &anchors.claim_positions[c][n]);
+            if let (Some(range), Some(position)) = found {
+                let anchor = claim_anchor(&claim.id, n + 1);
+                items.push(annotation(
+                    model, base, &anchor, &bodies, source, range, position,
+                ));
+            }
+        }
+    }
+    for (e, event) in model.events.iter().enumerate() {
+        let page = format!("{base}timeline/index.html#event-{}", event.id);
+        let mut bodies = vec![json!({
+            "type": "TextualBody",
+            "purpose": "describing",
+            "value": format!("{}: {}", event.date.display(), one_line(&event.title.doc.text)),
+            "format": "text/plain",
+            "language": model.meta.language,
+        })];
+        if !base.is_empty() {
+            bodies.push(link_body(&page));
+        }
+        for (n, source) in event.sources.iter().enumerate() {
+            let found = (&anchors.event_quotes[e][n], &anchors.event_positions[e][n]);
+            if let (Some(range), Some(position)) = found {
+                let anchor = event_anchor(&event.id, n + 1);
+                items.push(annotation(
+                    model, base, &anchor, &bodies, source, range, position,
+                ));
+            }
+        }
+    }
+    let collection = json!({
+        "@context": CONTEXT_IRI,
+        "id": format!("{base}{PATH}"),
+        "type": "AnnotationCollection",
+        "label": model.meta.title,
+        "total": items.len(),
+        "first": {
+            "id": format!("{base}{PATH}#page-1"),
+            "type": "AnnotationPage",
+            "startIndex": 0,
+            "items": items,
+        },
+    });
+    // Serialising a `serde_json::Value` cannot fail.
+    serde_json::to_string_pretty(&collection).unwrap_or_default()
+}
+
+fn annotation(
+    model: &Model,
+    base: &str,
+    anchor: &str,
+    bodies: &[Value],
+    source: &Source,
+    range: &Range<usize>,
+    position: &Range<usize>,
+) -> Value {
+    let article = &model.articles[source.article];
+    let target = match (&article.url, base) {
+        (Some(url), _) => url.clone(),
+        (None, "") => stable_urn(&[&model.meta.title, &article.id]),
+        (None, base) => format!("{base}articles/{}.html", article.id),
+    };
+    let (prefix, exact, suffix) = quote_selector(&article.doc.text, range.clone());
+    // The annotation is the highlight in the article's page. Its id must be
+    // an absolute IRI: without `base_url`, a name-based UUID of the briefing
+    // and the anchor, the same in every build.
+    let id = if base.is_empty() {
+        stable_urn(&[&model.meta.title, &article.id, anchor])
+    } else {
+        format!("{base}articles/{}.html#{anchor}", article.id)
+    };
+    let mut annotation = json!({
+        "@context": CONTEXT_IRI,
+        "id": id,
+        "type": "Annotation",
+        "motivation": "describing",
+        "body": bodies,
+        "target": {
+            "type": "SpecificResource",
+            "source": target,
+            "selector": [
+                {"type": "TextQuoteSelector", "exact": exact, "prefix": prefix, "suffix": suffix},
+                {"type": "TextPositionSelector", "start": position.start, "end": position.end},
+            ],
+        },
+    });
+    // When the annotations were made: the briefing's date, if it has one.
+    if let Some(date) = &model.meta.date {
+        annotation["created"] = date.timestamp().into();
+    }
+    // Who made them: the briefing's authors.
+    match &model.meta.authors[..] {
+        [] => {}
+        [one] => annotation["creator"] = json!({"name": one}),
+        many => {
+            annotation["creator"] = many.iter().map(|a| json!({"name": a})).collect();
+        }
+    }
+    annotation
+}
+
+/// A body that links to the claim's or event's page: only with `base_url`,
+/// since a body's address must be absolute.
+fn link_body(page: &str) -> Value {
+    json!({"id": page, "type": "Text", "format": "text/html", "purpose": "linking"})
+}
+
+/// A `urn:uuid:` made from a hash of `parts`: the same parts give the same
+/// name in every build.
+fn stable_urn(parts: &[&str]) -> String {
+    let mut hasher = blake3::Hasher::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+        hasher.update(&[0]);
+    }
+    let mut b: [u8; 16] = [0; 16];
+    b.copy_from_slice(&hasher.finalize().as_bytes()[..16]);
+    // Version 8 (custom) and the RFC 9562 variant.
+    b[6] = (b[6] & 0x0f) | 0x80;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "urn:uuid:{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+/// The exact text of `range` in `text`, with a prefix and a suffix of at
+/// least [`CONTEXT`] characters (fewer at the ends of the text), each grown
+/// until prefix + exact + suffix occurs exactly once in `text`.
+pub fn quote_selector(text: &str, range: Range<usize>) -> (&str, &str, &str) {
+    let exact = &text[range.clone()];
+    let mut want = CONTEXT;
+    loop {
+        let from = back_chars(text, range.start, want);
+        let to = forward_chars(text, range.end, want);
+        let whole = &text[from..to];
+        if occurs_once(text, whole) || (from == 0 && to == text.len()) {
+            return (&text[from..range.start], exact, &text[range.end..to]);
+        }
+        want *= 2;
+    }
+}
+
+/// Whether `needle` occurs exactly once in `text`, overlapping occurrences
+/// counted.
+fn occurs_once(text: &str, needle: &str) -> bool {
+    match text.find(needle) {
+        None => false,
+        Some(i) => {
+            let next = i + text[i..].chars().next().map_or(1, char::len_utf8);
+            !text[next..].contains(needle)
+        }
+    }
+}
+
+/// The byte offset `n` characters before `at` (or 0).
+fn back_chars(text: &str, at: usize, n: usize) -> usize {
+    text[..at]
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i)
+}
+
+/// The byte offset `n` characters after `at` (or the end).
+fn forward_chars(text: &str, at: usize, n: usize) -> usize {
+    text[at..]
+        .char_indices()
+        .nth(n)
+        .map_or(text.len(), |(i, _)| at + i)
+}
+
+/// A visible text on one line.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_context_grows_until_the_quote_is_unique() {
+        let text = format!("{} said no. {} said no.", "a".repeat(40), "b".repeat(40));
+        let second = text.rfind("said no").unwrap();
+        let (prefix, exact, suffix) = quote_selector(&text, second..second + 7);
+        assert_eq!(exact, "said no");
+        assert_eq!(prefix.chars().count(), CONTEXT);
+        assert!(prefix.ends_with("bbb "));
+        assert_eq!(suffix, ".");
+        let whole = format!("{prefix}{exact}{suffix}");
+        assert_eq!(text.matches(&whole).count(), 1);
+
+        // A repeated passage needs a longer context.
+        let block = "x".repeat(50);
+        let text = format!("{block} one {block} one {block} two");
+        let at = text.find("one").unwrap();
+        let (prefix, exact, suffix) = quote_selector(&text, at..at + 3);
+        let whole = format!("{prefix}{exact}{suffix}");
+        assert_eq!(text.matches(&whole).count(), 1, "{whole}");
+        assert!(suffix.chars().count() > CONTEXT);
+    }
+
+    #[test]
+    fn the_context_respects_characters() {
+        let text = "“Ünïcödé” — said the mayor, “twice”.";
+        let at = text.find("said").unwrap();
+        let (prefix, exact, suffix) = quote_selector(text, at..at + 4);
+        assert_eq!(prefix, "“Ünïcödé” — ");
+        assert_eq!(exact, "said");
+        assert_eq!(suffix, " the mayor, “twice”.");
+    }
+}
