@@ -646,3 +646,100 @@ fn the_front_page_of_a_large_briefing_shows_the_key_claims_and_links_to_the_rest
     let claims = Html::parse_document(page(&site, "claims/index.html"));
     assert_eq!(claims.select(&sel(".claim-list > li")).count(), 31);
 }
+
+/// The JSON-LD blocks of a page, parsed.
+fn json_ld(html: &str) -> Vec<serde_json::Value> {
+    let doc = Html::parse_document(html);
+    doc.select(&sel("script[type='application/ld+json']"))
+        .map(|s| {
+            let text: String = s.text().collect();
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+        })
+        .collect()
+}
+
+#[test]
+fn pages_describe_themselves_in_schema_org_json_ld_and_open_graph() {
+    let root = manifest().join("tests/fixtures/other-briefing");
+    let (_dir, site) = built(&root);
+    let mut reviews = 0;
+    for (path, bytes) in &site {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = std::str::from_utf8(bytes).unwrap();
+        let doc = Html::parse_document(html);
+        // JSON-LD is the only inline script, and it is data.
+        for script in doc.select(&sel("script")) {
+            let kind = script.value().attr("type");
+            let inline = script.value().attr("src").is_none();
+            assert!(
+                !inline || kind == Some("application/ld+json"),
+                "{path}: inline script"
+            );
+        }
+        let ld = json_ld(html);
+        let types: Vec<&str> = ld.iter().map(|v| v["@type"].as_str().unwrap()).collect();
+        for v in &ld {
+            assert_eq!(v["@context"], "https://schema.org", "{path}");
+        }
+        if path.starts_with("articles/") && path != "articles/index.html" {
+            assert_eq!(types, ["NewsArticle"], "{path}");
+            assert!(ld[0]["headline"].is_string() && ld[0]["publisher"]["name"].is_string());
+            assert!(
+                ld[0]["url"].as_str().unwrap().starts_with("https://"),
+                "{path}"
+            );
+        } else if path.starts_with("claims/") && path != "claims/index.html" {
+            let status = doc
+                .select(&sel("main .status-label"))
+                .next()
+                .map(|e| e.text().collect::<String>())
+                .unwrap_or_default();
+            let verdict = matches!(status.trim(), "confirmed" | "disputed" | "false");
+            assert_eq!(
+                types,
+                [if verdict { "ClaimReview" } else { "Claim" }],
+                "{path} ({status})"
+            );
+            let claim = if verdict {
+                &ld[0]["itemReviewed"]
+            } else {
+                &ld[0]
+            };
+            assert_eq!(claim["@type"], "Claim");
+            assert!(!claim["appearance"].as_array().unwrap().is_empty());
+            if verdict {
+                reviews += 1;
+                let rating = &ld[0]["reviewRating"];
+                assert_eq!(
+                    (
+                        rating["worstRating"].as_u64(),
+                        rating["bestRating"].as_u64()
+                    ),
+                    (Some(1), Some(5))
+                );
+                assert_eq!(
+                    rating["alternateName"]
+                        .as_str()
+                        .map(str::to_lowercase)
+                        .as_deref(),
+                    Some(status.trim())
+                );
+            }
+        } else {
+            assert!(ld.is_empty(), "{path}");
+        }
+        // Open Graph, and a canonical address under base_url.
+        let og = doc.select(&sel("meta[property='og:title']")).count();
+        assert_eq!(og, 1, "{path}");
+        if path != "404.html" {
+            let canonical = doc.select(&sel("link[rel=canonical]")).next().unwrap();
+            assert_eq!(
+                canonical.value().attr("href").unwrap(),
+                format!("https://example.org/briefings/petro/{path}")
+            );
+        }
+    }
+    assert!(reviews > 0, "the fixture has claims with a verdict");
+}

@@ -1,6 +1,7 @@
 //! Render: every page of SITE.md, from the model through the theme's templates.
 
 pub mod annotations;
+pub mod meta;
 pub mod pages;
 pub mod text;
 pub mod theme;
@@ -224,6 +225,7 @@ impl Fingerprint {
         for preview in &page.previews {
             hasher.update(format!("{preview:?}").as_bytes());
         }
+        hasher.update(format!("{:?}", page.head).as_bytes());
         hasher.finalize()
     }
 }
@@ -241,6 +243,7 @@ fn site_data(model: &Model, theme: &Theme) -> serde_json::Value {
         "css": assets.get("style.css"),
         "js": assets.get("briefing.js"),
         "has_timeline": !model.events.is_empty(),
+        "base_url": model.meta.base_url,
     })
 }
 
@@ -256,6 +259,7 @@ fn render_page(
     context.insert("path", &page.path);
     context.insert("page", &page.data);
     context.insert("previews", &page.previews);
+    context.insert("head", &page.head);
     let html = theme
         .tera
         .render(page.template, &context)

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::meta::{self, Head};
 use super::text::{MentionRecord, PageText, Preview, Shared, plain, sentence, words};
 use crate::anchor::{claim_anchor, event_anchor};
 use crate::date::Date;
@@ -23,6 +24,20 @@ pub struct PageData {
     pub records: Vec<MentionRecord>,
     /// The previews of what the page highlights or mentions, by key.
     pub previews: Vec<Preview>,
+    /// What the page tells machines about itself.
+    pub head: Head,
+}
+
+impl PageData {
+    fn described(mut self, description: &str) -> Self {
+        self.head.description = Some(words(description, 40));
+        self
+    }
+
+    fn with_jsonld(mut self, jsonld: &Value) -> Self {
+        self.head.jsonld = Some(meta::script_json(jsonld));
+        self
+    }
 }
 
 #[derive(Serialize, Clone)]
@@ -326,6 +341,11 @@ fn finish(path: &str, template: &'static str, pt: PageText, data: Value) -> Page
         path: path.to_string(),
         template,
         data,
+        head: Head {
+            title: pt.label.clone(),
+            kind: "website",
+            ..Head::default()
+        },
         records: pt.records,
         previews: pt.previews.into_values().collect(),
     }
@@ -388,7 +408,11 @@ pub fn index(shared: &Shared) -> PageData {
         "actor_count": actor_count,
         "latest_events": latest,
     });
-    finish("index.html", "index.html", pt, data)
+    let page = finish("index.html", "index.html", pt, data);
+    match &model.meta.summary {
+        Some(summary) => page.described(&summary.doc.text),
+        None => page,
+    }
 }
 
 /// How many sources and actors the front page lists at most.
@@ -424,7 +448,11 @@ pub fn article(shared: &Shared, a: usize) -> PageData {
         "body": body,
         "claims": claims,
     });
-    finish(&path, "article.html", pt, data)
+    let mut page = finish(&path, "article.html", pt, data)
+        .described(&article.doc.text)
+        .with_jsonld(&meta::news_article(model, a));
+    page.head.kind = "article";
+    page
 }
 
 /// `articles/index.html`.
@@ -591,7 +619,10 @@ pub fn claim(shared: &Shared, c: usize) -> PageData {
         "related": related,
         "events": events,
     });
+    let plain_text = plain(&claim.text.doc.text);
     finish(&path, "claim.html", pt, data)
+        .described(&plain_text)
+        .with_jsonld(&meta::claim(model, c, &plain_text))
 }
 
 /// How many words of each entry's summary the glossary index shows.

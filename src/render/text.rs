@@ -58,7 +58,7 @@ pub struct PageText<'s, 'm> {
     /// The page's path from the site's root, e.g. `claims/x.html`.
     path: String,
     /// How the glossary names this page.
-    label: String,
+    pub label: String,
     /// The relative path from the page to the root: `""` or `"../"`.
     pub root: &'static str,
     counts: HashMap<usize, usize>,
