@@ -153,6 +153,19 @@ pub fn build_with(
             d.is_error() || !matches!(d.code, "uncited-article" | "unused-entry" | "empty-topic")
         });
     }
+    // Feed and sitemap need absolute addresses. `serve` builds for one
+    // person's browser and does not warn.
+    if model.meta.base_url.is_none() && cache.is_none() && !diags.iter().any(Diagnostic::is_error) {
+        diags.push(
+            Diagnostic::warning(
+                "no-base-url",
+                &load::briefing_file(),
+                diagnostic::Span::file(),
+                "feed.xml and sitemap.xml are not written: they need the address the site will have",
+            )
+            .with_help("add `base_url: https://…/` to briefing.yaml, or build with --base-url URL"),
+        );
+    }
     let failed = diags.iter().any(|d| d.is_error() || options.deny_warnings);
     let (Some(theme), false) = (theme, failed) else {
         return Err(stop(diags, sources));

@@ -488,7 +488,11 @@ fn many_outlets(outlets: usize) -> tempfile::TempDir {
     let content = dir.path().join("content");
     fs::create_dir_all(content.join("articles")).unwrap();
     fs::create_dir_all(content.join("annotations")).unwrap();
-    fs::write(content.join("briefing.yaml"), "title: Many outlets\n").unwrap();
+    fs::write(
+        content.join("briefing.yaml"),
+        "title: Many outlets\nbase_url: https://example.org/many/\n",
+    )
+    .unwrap();
     let mut claims =
         String::from("actors:\n  - id: mayor\n    name: Mayor Ames\n    kind: person\nclaims:\n");
     for i in 0..outlets {
@@ -742,4 +746,113 @@ fn pages_describe_themselves_in_schema_org_json_ld_and_open_graph() {
         }
     }
     assert!(reviews > 0, "the fixture has claims with a verdict");
+}
+
+#[test]
+fn the_feed_is_atom_with_an_entry_per_article_and_claim() {
+    let (_dir, site) = built(&manifest());
+    let feed =
+        feed_rs::parser::parse(&site["feed.xml"][..]).expect("an Atom parser reads the feed");
+    assert_eq!(feed.feed_type, feed_rs::model::FeedType::Atom);
+    assert_eq!(
+        feed.title.unwrap().content,
+        "Trump and Petro meet at the White House"
+    );
+    assert_eq!(feed.entries.len(), 2 + 46);
+    let base = "https://briefing.example/trump-petro/";
+    for entry in &feed.entries {
+        let href = &entry.links[0].href;
+        assert!(href.starts_with(base), "{href}");
+        let path = &href[base.len()..];
+        assert!(site.contains_key(path), "{href} is not a page of the site");
+        assert!(entry.updated.is_some(), "{href}");
+        assert!(entry.title.is_some() && entry.summary.is_some(), "{href}");
+    }
+    let article = feed
+        .entries
+        .iter()
+        .find(|e| e.links[0].href.ends_with("articles/myind-2026-02-04.html"))
+        .unwrap();
+    assert_eq!(
+        article.updated.unwrap().to_rfc3339(),
+        "2026-02-04T17:23:00+00:00"
+    );
+    assert_eq!(article.authors[0].name.as_deref(), Some("Myind Staff"));
+}
+
+#[test]
+fn the_sitemap_lists_every_page_but_the_404_page_under_base_url() {
+    let (_dir, site) = built(&manifest());
+    let text = std::str::from_utf8(&site["sitemap.xml"]).unwrap();
+    let doc = roxmltree::Document::parse(text).expect("well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "urlset");
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.sitemaps.org/schemas/sitemap/0.9")
+    );
+    let locs: HashSet<String> = root
+        .descendants()
+        .filter(|n| n.tag_name().name() == "loc")
+        .map(|n| n.text().unwrap().to_string())
+        .collect();
+    let pages: HashSet<String> = site
+        .keys()
+        .filter(|p| p.ends_with(".html") && *p != "404.html")
+        .map(|p| format!("https://briefing.example/trump-petro/{p}"))
+        .collect();
+    assert_eq!(locs, pages);
+}
+
+#[test]
+fn without_base_url_there_is_no_feed_nor_sitemap_and_a_warning_says_how() {
+    let many = tempfile::tempdir().unwrap();
+    let content = many.path().join("content");
+    for entry in walkdir::WalkDir::new(manifest().join("content")) {
+        let entry = entry.unwrap();
+        let target = many
+            .path()
+            .join(entry.path().strip_prefix(manifest()).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    let yaml = fs::read_to_string(content.join("briefing.yaml")).unwrap();
+    let yaml: String = yaml
+        .lines()
+        .filter(|l| !l.starts_with("base_url:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    fs::write(content.join("briefing.yaml"), yaml).unwrap();
+    let out = many.path().join("public");
+    let outcome = build(&BuildOptions {
+        root: many.path().to_path_buf(),
+        output: Some(out.clone()),
+        deny_warnings: false,
+        write: true,
+        progress: None,
+        base_url: None,
+    })
+    .unwrap_or_else(|_| panic!("the build fails"));
+    assert!(!out.join("feed.xml").exists() && !out.join("sitemap.xml").exists());
+    let warning = outcome
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "no-base-url")
+        .expect("a warning");
+    assert!(warning.help.as_deref().unwrap().contains("--base-url"));
+    // --base-url on the command line brings them back.
+    build(&BuildOptions {
+        root: many.path().to_path_buf(),
+        output: Some(out.clone()),
+        deny_warnings: true,
+        write: true,
+        progress: None,
+        base_url: Some("https://example.net/x".into()),
+    })
+    .unwrap_or_else(|_| panic!("the build fails"));
+    let feed = fs::read_to_string(out.join("feed.xml")).unwrap();
+    assert!(feed.contains("<id>https://example.net/x/feed.xml</id>"));
 }

@@ -1,6 +1,7 @@
 //! Render: every page of SITE.md, from the model through the theme's templates.
 
 pub mod annotations;
+pub mod feeds;
 pub mod meta;
 pub mod pages;
 pub mod text;
@@ -175,6 +176,16 @@ pub fn render(
         errors.sort_by(|a, b| a.message.cmp(&b.message));
         errors.dedup();
         return Err(errors);
+    }
+    if let Some(base) = &model.meta.base_url {
+        emit(Output {
+            path: "feed.xml".into(),
+            bytes: feeds::atom(model, base).into_bytes(),
+        });
+        emit(Output {
+            path: "sitemap.xml".into(),
+            bytes: feeds::sitemap(model, base).into_bytes(),
+        });
     }
     emit(Output {
         path: annotations::PATH.to_string(),

@@ -1,0 +1,181 @@
+//! `feed.xml` (Atom 1.0: an entry per article and per claim) and
+//! `sitemap.xml` (sitemaps.org 0.9: every page but the 404 page). Both need
+//! absolute addresses, so they are written only when the briefing has a
+//! `base_url`; without one the build warns and says how to enable them.
+
+use std::fmt::Write as _;
+
+use pulldown_cmark_escape::{FmtWriter, escape_html};
+
+use crate::date::Date;
+use crate::model::Model;
+
+/// The pages that are not one per article, claim or entry, by path.
+pub const INDEX_PATHS: [&str; 6] = [
+    "index.html",
+    "articles/index.html",
+    "claims/index.html",
+    "actors/index.html",
+    "timeline/index.html",
+    "coverage/index.html",
+];
+
+/// Text escaped for XML content and double-quoted attributes.
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // Writing into a String cannot fail.
+    let _ = escape_html(FmtWriter(&mut out), text);
+    out
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The first `n` words of `text`, with `…` when there were more.
+fn first_words(text: &str, n: usize) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut out = words[..words.len().min(n)].join(" ");
+    if words.len() > n {
+        out.push_str(" …");
+    }
+    out
+}
+
+/// `sitemap.xml`: every page of the site under `base`.
+pub fn sitemap(model: &Model, base: &str) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut url = |path: &str, date: Option<&Date>| {
+        let _ = write!(out, "<url><loc>{}</loc>", xml(&format!("{base}{path}")));
+        if let Some(date) = date {
+            let _ = write!(out, "<lastmod>{}</lastmod>", date.timestamp());
+        }
+        out.push_str("</url>\n");
+    };
+    for path in INDEX_PATHS {
+        url(path, None);
+    }
+    for article in &model.articles {
+        url(
+            &format!("articles/{}.html", article.id),
+            article.published.as_ref(),
+        );
+    }
+    for claim in &model.claims {
+        url(&format!("claims/{}.html", claim.id), claim.date.as_ref());
+    }
+    for entry in &model.entries {
+        url(&format!("{}.html", entry.key()), None);
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+/// `feed.xml`: an Atom entry per article and per claim. An entry is dated
+/// with its own date, else the briefing's, else the latest article's; the
+/// feed with the latest of its entries.
+pub fn atom(model: &Model, base: &str) -> String {
+    let latest_article = model
+        .articles
+        .iter()
+        .filter_map(|a| a.published.as_ref())
+        .max();
+    let fallback = model.meta.date.as_ref().or(latest_article);
+    let stamp = |date: Option<&Date>| {
+        date.or(fallback)
+            .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), Date::timestamp)
+    };
+    let mut entries: Vec<(String, String)> = Vec::new();
+    for article in &model.articles {
+        let href = format!("{base}articles/{}.html", article.id);
+        let updated = stamp(article.published.as_ref());
+        let author = article.author.as_deref().unwrap_or(&article.outlet);
+        let mut entry = String::new();
+        let _ = writeln!(
+            entry,
+            "<entry><title>{}</title><id>{}</id><link rel=\"alternate\" type=\"text/html\" href=\"{}\"/><updated>{updated}</updated><author><name>{}</name></author><category term=\"article\"/><summary>{}</summary></entry>",
+            xml(&article.display_title()),
+            xml(&href),
+            xml(&href),
+            xml(author),
+            xml(&format!(
+                "{}: {}",
+                article.outlet,
+                first_words(&article.doc.text, 40)
+            )),
+        );
+        entries.push((updated, entry));
+    }
+    for claim in &model.claims {
+        let href = format!("{base}claims/{}.html", claim.id);
+        let reported = claim
+            .sources
+            .iter()
+            .filter_map(|s| model.articles[s.article].published.as_ref())
+            .max();
+        let updated = stamp(claim.date.as_ref().or(reported));
+        let text = one_line(&claim.text.doc.text);
+        let mut outlets: Vec<&str> = claim
+            .sources
+            .iter()
+            .map(|s| model.articles[s.article].outlet.as_str())
+            .collect();
+        outlets.dedup();
+        let by = claim.by.map_or(String::new(), |b| {
+            format!(" Made by {}.", model.entries[b].name)
+        });
+        let mut entry = String::new();
+        let _ = writeln!(
+            entry,
+            "<entry><title>{}</title><id>{}</id><link rel=\"alternate\" type=\"text/html\" href=\"{}\"/><updated>{updated}</updated><category term=\"claim\"/><category term=\"{}\"/><summary>{}</summary></entry>",
+            xml(&text),
+            xml(&href),
+            xml(&href),
+            claim.status.name(),
+            xml(&format!(
+                "Status: {}.{by} Reported by {}.",
+                claim.status.name(),
+                outlets.join(", ")
+            )),
+        );
+        entries.push((updated, entry));
+    }
+    let updated = entries
+        .iter()
+        .map(|(u, _)| u.as_str())
+        .max()
+        .map_or_else(|| stamp(None), str::to_string);
+    let authors: Vec<&str> = if model.meta.authors.is_empty() {
+        vec![model.meta.title.as_str()]
+    } else {
+        model.meta.authors.iter().map(String::as_str).collect()
+    };
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let _ = write!(
+        out,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{}</title>\n<id>{}</id>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<updated>{updated}</updated>\n",
+        xml(&model.meta.language),
+        xml(&model.meta.title),
+        xml(&format!("{base}feed.xml")),
+        xml(&format!("{base}feed.xml")),
+        xml(&format!("{base}index.html")),
+    );
+    for author in authors {
+        let _ = writeln!(out, "<author><name>{}</name></author>", xml(author));
+    }
+    if let Some(summary) = &model.meta.summary {
+        let _ = writeln!(
+            out,
+            "<subtitle>{}</subtitle>",
+            xml(&one_line(&summary.doc.text))
+        );
+    }
+    out.push_str("<generator>briefing</generator>\n");
+    for (_, entry) in entries {
+        out.push_str(&entry);
+    }
+    out.push_str("</feed>\n");
+    out
+}
