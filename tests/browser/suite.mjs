@@ -18,6 +18,7 @@ import { createRequire } from "node:module";
 import { basename, dirname, extname, join, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
+import { validateXML } from "xmllint-wasm";
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -25,6 +26,8 @@ const repo = resolve(here, "..", "..");
 const sites = (process.argv.length > 2 ? process.argv.slice(2) : [join(repo, "public")]).map((s) => resolve(s));
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const vnuJar = join(dirname(require.resolve("vnu-jar")), "build", "dist", "vnu.jar");
+// sitemaps.org's schema, as the sitemap package ships it.
+const sitemapXsd = join(dirname(require.resolve("sitemap/package.json")), "schema", "sitemap.xsd");
 
 const failures = [];
 let checks = 0;
@@ -179,6 +182,26 @@ async function suite(site, shots) {
     }
   }
 
+
+  // ---- The sitemap against the sitemaps.org schema --------------------------
+
+  section("sitemap.xml against the sitemaps.org XSD");
+  {
+    const sitemap = join(site, "sitemap.xml");
+    check(existsSync(sitemap), "no sitemap.xml (the briefing has a base_url)");
+    if (existsSync(sitemap)) {
+      const schema = { fileName: "sitemap.xsd", contents: readFileSync(sitemapXsd, "utf8") };
+      const contents = readFileSync(sitemap, "utf8");
+      const result = await validateXML({ xml: [{ fileName: "sitemap.xml", contents }], schema: [schema] });
+      for (const e of result.errors.slice(0, 10)) console.log(`  ${e.rawMessage}`);
+      check(result.valid, `sitemap.xml is not valid: ${result.errors.length} errors`);
+      // The validator is real: a sitemap whose URL has no <loc> is refused.
+      const broken = contents.replace(/<loc>[^<]*<\/loc>/, "");
+      const refused = await validateXML({ xml: [{ fileName: "broken.xml", contents: broken }], schema: [schema] });
+      check(!refused.valid, "the XSD accepted a sitemap with a URL without <loc>");
+      console.log(`  ${(contents.match(/<url>/g) || []).length} URLs, valid: ${result.valid}`);
+    }
+  }
 
   for (const [kind, path] of kinds) {
     section(`${kind}: ${path}`);
