@@ -22,4 +22,4 @@ pub mod write;
 
 mod pipeline;
 
-pub use pipeline::{BuildOptions, Failure, Outcome, build, build_with};
+pub use pipeline::{Analysis, BuildOptions, Failure, Outcome, analyse, build, build_with};

@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::diagnostic::{self, Diagnostic, Sources};
+use crate::anchor::Anchors;
 use crate::mentions::Matcher;
+use crate::model::Model;
 use crate::progress::{Progress, Timings};
 use crate::{anchor, load, render, resolve, write};
 
@@ -90,9 +92,13 @@ pub fn build_with(
     }
     let mut timings = Timings::default();
     let progress = options.progress.as_ref();
-    let stage = |name| progress.inspect(|p| p.stage(name, None));
-    stage("reading");
-    let (loaded, mut diags) = load::load(root);
+    let Analysis {
+        model,
+        anchors,
+        matcher,
+        diagnostics: mut diags,
+        mut sources,
+    } = analyse(options, &mut timings)?;
     let stop = |mut diagnostics: Vec<Diagnostic>, sources: Sources| {
         diagnostic::sort(&mut diagnostics);
         Failure::Content {
@@ -100,45 +106,6 @@ pub fn build_with(
             sources,
         }
     };
-    if diags.iter().any(Diagnostic::is_error) {
-        return Err(stop(diags, loaded.sources));
-    }
-    timings.lap("reading");
-    stage("checking");
-    let (model, resolve_diags) = resolve::resolve(&loaded);
-    diags.extend(resolve_diags);
-    let Some(mut model) = model else {
-        return Err(stop(diags, loaded.sources));
-    };
-    if let Some(url) = &options.base_url {
-        if !(url.starts_with("https://") || url.starts_with("http://"))
-            || url.contains(char::is_whitespace)
-        {
-            return Err(Failure::Io(anyhow::anyhow!(
-                "--base-url {url} is not an http or https address, e.g. https://example.org/briefing/"
-            )));
-        }
-        let slash = if url.ends_with('/') { "" } else { "/" };
-        model.meta.base_url = Some(format!("{url}{slash}"));
-    }
-    let matcher = match Matcher::new(&model.entries) {
-        Ok(matcher) => matcher,
-        Err(message) => {
-            diags.push(Diagnostic::error(
-                "glossary-too-large",
-                std::path::Path::new("content/annotations"),
-                diagnostic::Span::file(),
-                message,
-            ));
-            return Err(stop(diags, loaded.sources));
-        }
-    };
-    timings.lap("checking");
-    stage("anchoring");
-    let (anchors, anchor_diags) = anchor::anchor(&model, &matcher);
-    timings.lap("anchoring");
-    diags.extend(anchor_diags);
-    let mut sources = loaded.sources;
     let theme = match render::theme::load(root, &mut sources) {
         Ok(theme) => Some(theme),
         Err(theme_diags) => {
@@ -231,4 +198,77 @@ pub fn build_with(
         timings,
     };
     Ok((outcome, files))
+}
+
+/// A briefing read, checked and anchored: everything but the site.
+pub struct Analysis {
+    pub model: Model,
+    pub anchors: Anchors,
+    pub matcher: Matcher,
+    /// The diagnostics so far; they may hold errors of anchoring.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The files read, for showing diagnostics.
+    pub sources: Sources,
+}
+
+/// Reads, checks and anchors the briefing at `options.root`, applying
+/// `options.base_url`. Stops with the diagnostics when the files cannot be
+/// read or checked; errors of anchoring are left in the analysis.
+pub fn analyse(options: &BuildOptions, timings: &mut Timings) -> Result<Analysis, Failure> {
+    let progress = options.progress.as_ref();
+    let stage = |name| progress.inspect(|p| p.stage(name, None));
+    stage("reading");
+    let (loaded, mut diags) = load::load(&options.root);
+    let stop = |mut diagnostics: Vec<Diagnostic>, sources: Sources| {
+        diagnostic::sort(&mut diagnostics);
+        Failure::Content {
+            diagnostics,
+            sources,
+        }
+    };
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(stop(diags, loaded.sources));
+    }
+    timings.lap("reading");
+    stage("checking");
+    let (model, resolve_diags) = resolve::resolve(&loaded);
+    diags.extend(resolve_diags);
+    let Some(mut model) = model else {
+        return Err(stop(diags, loaded.sources));
+    };
+    if let Some(url) = &options.base_url {
+        if !(url.starts_with("https://") || url.starts_with("http://"))
+            || url.contains(char::is_whitespace)
+        {
+            return Err(Failure::Io(anyhow::anyhow!(
+                "--base-url {url} is not an http or https address, e.g. https://example.org/briefing/"
+            )));
+        }
+        let slash = if url.ends_with('/') { "" } else { "/" };
+        model.meta.base_url = Some(format!("{url}{slash}"));
+    }
+    let matcher = match Matcher::new(&model.entries) {
+        Ok(matcher) => matcher,
+        Err(message) => {
+            diags.push(Diagnostic::error(
+                "glossary-too-large",
+                std::path::Path::new("content/annotations"),
+                diagnostic::Span::file(),
+                message,
+            ));
+            return Err(stop(diags, loaded.sources));
+        }
+    };
+    timings.lap("checking");
+    stage("anchoring");
+    let (anchors, anchor_diags) = anchor::anchor(&model, &matcher);
+    timings.lap("anchoring");
+    diags.extend(anchor_diags);
+    Ok(Analysis {
+        model,
+        anchors,
+        matcher,
+        diagnostics: diags,
+        sources: loaded.sources,
+    })
 }
