@@ -7,6 +7,7 @@
 pub mod anchor;
 pub mod date;
 pub mod diagnostic;
+pub mod export;
 pub mod init;
 pub mod load;
 pub mod markdown;

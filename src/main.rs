@@ -77,6 +77,23 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Export the checked briefing as data: JSON (one document, on standard
+    /// output or into --output FILE) or CSV (claims, articles, actors, terms
+    /// and events tables, into --output DIR).
+    Export {
+        /// The briefing's folder (holding content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// json or csv.
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// The file (json) or folder (csv) to write.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Where the site will live (overrides `base_url` in briefing.yaml).
+        #[arg(long)]
+        base_url: Option<String>,
+    },
     /// Check the content as a build does, writing nothing.
     Check {
         /// The briefing's folder (holding content/).
@@ -90,6 +107,13 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+}
+
+/// The formats of `export`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ExportFormat {
+    Json,
+    Csv,
 }
 
 /// The files a schema describes.
@@ -132,6 +156,12 @@ fn main() -> ExitCode {
                 }
             };
         }
+        Command::Export {
+            root,
+            format,
+            output,
+            base_url,
+        } => return export(root, format, output, base_url),
         Command::Schema {
             kind,
             write,
@@ -357,3 +387,77 @@ fn schema(kind: Option<SchemaKind>, write: bool, check: bool, root: &std::path::
 /// strings and JSON values from several threads, where it is markedly faster.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// `export`: the model as JSON or CSV, once the content checks clean of errors.
+fn export(
+    root: PathBuf,
+    format: ExportFormat,
+    output: Option<PathBuf>,
+    base_url: Option<String>,
+) -> ExitCode {
+    let options = BuildOptions {
+        root,
+        output: None,
+        deny_warnings: false,
+        write: false,
+        progress: Progress::on_terminal(),
+        base_url,
+    };
+    let analysis = briefing::analyse(&options, &mut briefing::progress::Timings::default());
+    if let Some(progress) = &options.progress {
+        progress.finish();
+    }
+    let colour = briefing::progress::colour();
+    let analysis = match analysis {
+        Ok(a) if !a.diagnostics.iter().any(|d| d.is_error()) => a,
+        Ok(briefing::Analysis {
+            diagnostics,
+            sources,
+            ..
+        })
+        | Err(Failure::Content {
+            diagnostics,
+            sources,
+        }) => {
+            let errors: Vec<_> = diagnostics.into_iter().filter(|d| d.is_error()).collect();
+            eprintln!("{}", sources.render_all_styled(&errors, colour));
+            eprintln!("export stopped: the content has errors");
+            return ExitCode::from(1);
+        }
+        Err(Failure::Io(err)) => {
+            eprintln!("error: {err:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match (format, output) {
+        (ExportFormat::Json, output) => {
+            let value = briefing::export::json(&analysis.model, &analysis.anchors);
+            let text = serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
+            match output {
+                None => {
+                    print!("{text}");
+                    Ok(())
+                }
+                Some(path) => std::fs::write(&path, text)
+                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display())),
+            }
+        }
+        (ExportFormat::Csv, Some(dir)) => {
+            briefing::export::csv(&analysis.model, &analysis.anchors, &dir).map(|files| {
+                for f in files {
+                    eprintln!("wrote {}", f.display());
+                }
+            })
+        }
+        (ExportFormat::Csv, None) => Err(anyhow::anyhow!(
+            "CSV export writes one file per table: name a folder with --output DIR"
+        )),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

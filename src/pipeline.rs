@@ -6,8 +6,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::diagnostic::{self, Diagnostic, Sources};
 use crate::anchor::Anchors;
+use crate::diagnostic::{self, Diagnostic, Sources};
 use crate::mentions::Matcher;
 use crate::model::Model;
 use crate::progress::{Progress, Timings};

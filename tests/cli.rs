@@ -127,3 +127,87 @@ fn diagnostics_are_coloured_on_a_terminal_only_and_never_with_no_color() {
         "colours despite NO_COLOR: {shown:?}"
     );
 }
+
+#[test]
+fn export_json_holds_the_claims_with_their_sources_and_quotes() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let (code, stdout, stderr) = briefing(&["export", "--format", "json", "--root", root]);
+    assert_eq!(code, 0, "{stderr}");
+    let data: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON document");
+    let claims = data["claims"].as_array().unwrap();
+    assert_eq!(claims.len(), 46);
+    assert_eq!(data["articles"].as_array().unwrap().len(), 2);
+    assert_eq!(data["events"].as_array().unwrap().len(), 11);
+    let first = &claims[0];
+    assert_eq!(first["id"], "cordial-meeting");
+    assert_eq!(first["about"], serde_json::json!(["trump", "petro"]));
+    let source = &first["sources"][0];
+    assert_eq!(source["article"], "myind-2026-02-04");
+    assert_eq!(source["passage"], source["quote"]);
+    assert!(source["end"].as_u64() > source["start"].as_u64());
+    for claim in claims {
+        for source in claim["sources"].as_array().unwrap() {
+            assert!(source["passage"].is_string(), "{}", claim["id"]);
+        }
+    }
+}
+
+#[test]
+fn export_csv_writes_a_table_per_kind_with_a_row_per_claim_source() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("tables");
+    let (code, _, stderr) = briefing(&[
+        "export",
+        "--format",
+        "csv",
+        "--root",
+        root,
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let mut reader = csv::Reader::from_path(out.join("claims.csv")).unwrap();
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(&header[..4], ["claim", "text", "status", "by"]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let json: serde_json::Value =
+        serde_json::from_str(&briefing(&["export", "--format", "json", "--root", root]).1).unwrap();
+    let sources: usize = json["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["sources"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(rows.len(), sources);
+    // A note with quotation marks and a comma survives the round trip.
+    assert!(
+        rows.iter()
+            .any(|r| r[14].contains("\"a thaw in relations\""))
+    );
+    for table in ["articles.csv", "actors.csv", "terms.csv", "events.csv"] {
+        assert!(out.join(table).is_file(), "{table}");
+    }
+    // CSV needs a folder; content with errors exports nothing.
+    assert_eq!(
+        briefing(&["export", "--format", "csv", "--root", root]).0,
+        2
+    );
+    let bad = Path::new(root).join("tests/errors/ambiguous-quote");
+    assert_eq!(
+        briefing(&[
+            "export",
+            "--format",
+            "json",
+            "--root",
+            bad.to_str().unwrap()
+        ])
+        .0,
+        1
+    );
+}
