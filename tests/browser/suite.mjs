@@ -19,6 +19,7 @@ import { basename, dirname, extname, join, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { validateXML } from "xmllint-wasm";
+import jsonld from "jsonld";
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -182,6 +183,44 @@ async function suite(site, shots) {
     }
   }
 
+
+  // ---- JSON-LD of the pages, through a JSON-LD processor ---------------------
+
+  section("schema.org JSON-LD expanded with jsonld.js");
+  {
+    // Offline, schema.org's context is its vocabulary: every term is a
+    // schema.org IRI. Expansion fails on JSON-LD that is not well formed.
+    const documentLoader = async (url) => {
+      if (url.replace(/\/$/, "") === "https://schema.org") {
+        return { contextUrl: null, documentUrl: url, document: { "@context": { "@vocab": "https://schema.org/" } } };
+      }
+      throw new Error(`no network: ${url}`);
+    };
+    const expected = { articles: ["https://schema.org/NewsArticle"], claims: ["https://schema.org/Claim", "https://schema.org/ClaimReview"] };
+    let blocks = 0;
+    for (const dir of ["articles", "claims"]) {
+      for (const name of readdirSync(join(site, dir)).filter((n) => n.endsWith(".html") && n !== "index.html")) {
+        const html = readFileSync(join(site, dir, name), "utf8");
+        const found = [...html.matchAll(/<script type="?application\/ld\+json"?>(.*?)<\/script>/gs)];
+        check(found.length === 1, `${dir}/${name}: ${found.length} JSON-LD blocks`);
+        for (const [, text] of found) {
+          try {
+            const expanded = await jsonld.expand(JSON.parse(text), { documentLoader });
+            const type = expanded[0]["@type"][0];
+            check(expected[dir].includes(type), `${dir}/${name}: JSON-LD type ${type}`);
+            if (type === "https://schema.org/ClaimReview") {
+              const item = expanded[0]["https://schema.org/itemReviewed"][0];
+              check(item["@type"][0] === "https://schema.org/Claim", `${dir}/${name}: the review is not of a Claim`);
+            }
+            blocks += 1;
+          } catch (err) {
+            check(false, `${dir}/${name}: JSON-LD does not expand: ${err.message}`);
+          }
+        }
+      }
+    }
+    console.log(`  ${blocks} blocks expanded`);
+  }
 
   // ---- The sitemap against the sitemaps.org schema --------------------------
 
