@@ -617,6 +617,7 @@ fn main() -> Result<()> {
         "# yaml-language-server: $schema=../schemas/briefing.schema.json\n\
          title: A generated briefing\n\
          summary: Made-up articles and annotations, generated for benchmarks.\n\
+         base_url: https://example.org/generated/\n\
          date: 2026-11-01\n\
          topics:\n",
     );
