@@ -4,6 +4,8 @@
 //! TextQuoteSelector finds exactly one place in its article: the highlighted
 //! one.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -26,24 +28,8 @@ fn built(base_url: Option<&str>) -> Value {
     let out = dir.path().join("public");
     // The default briefing without its base_url, unless one is given.
     let root = dir.path().join("briefing");
-    for entry in walkdir::WalkDir::new(manifest().join("content")) {
-        let entry = entry.unwrap();
-        let target = root.join(entry.path().strip_prefix(manifest()).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-    let file = root.join("content/briefing.yaml");
-    let yaml = fs::read_to_string(&file).unwrap();
-    let without: String = yaml
-        .lines()
-        .filter(|l| !l.starts_with("base_url:"))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    assert_ne!(without, yaml);
-    fs::write(&file, without).unwrap();
+    common::copy_default_briefing(&root);
+    common::remove_base_url(&root);
     build(&BuildOptions {
         root: root.clone(),
         output: Some(out.clone()),

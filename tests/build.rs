@@ -1,5 +1,7 @@
 //! End-to-end: build real briefings into temporary folders and check the pages.
 
+mod common;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -569,15 +571,7 @@ fn inodes(dir: &Path) -> BTreeMap<String, u64> {
 fn a_rebuild_writes_only_the_files_that_changed() {
     let briefing = tempfile::tempdir().unwrap();
     let root = briefing.path();
-    for entry in walkdir::WalkDir::new(manifest().join("content")) {
-        let entry = entry.unwrap();
-        let target = root.join(entry.path().strip_prefix(manifest()).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+    common::copy_default_briefing(root);
     let out = root.join("public");
     let first = build_into(root, &out).unwrap_or_else(|_| panic!("the build fails"));
     assert_eq!(first.written, first.files);
@@ -807,25 +801,8 @@ fn the_sitemap_lists_every_page_but_the_404_page_under_base_url() {
 #[test]
 fn without_base_url_there_is_no_feed_nor_sitemap_and_a_warning_says_how() {
     let many = tempfile::tempdir().unwrap();
-    let content = many.path().join("content");
-    for entry in walkdir::WalkDir::new(manifest().join("content")) {
-        let entry = entry.unwrap();
-        let target = many
-            .path()
-            .join(entry.path().strip_prefix(manifest()).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-    let yaml = fs::read_to_string(content.join("briefing.yaml")).unwrap();
-    let yaml: String = yaml
-        .lines()
-        .filter(|l| !l.starts_with("base_url:"))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    fs::write(content.join("briefing.yaml"), yaml).unwrap();
+    common::copy_default_briefing(many.path());
+    common::remove_base_url(many.path());
     let out = many.path().join("public");
     let outcome = build(&BuildOptions {
         root: many.path().to_path_buf(),

@@ -1,0 +1,31 @@
+//! Helpers shared by the end-to-end tests.
+
+use std::fs;
+use std::path::Path;
+
+/// Copies the default briefing's `content/` into `root`.
+pub fn copy_default_briefing(root: &Path) {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for entry in walkdir::WalkDir::new(manifest.join("content")) {
+        let entry = entry.unwrap();
+        let target = root.join(entry.path().strip_prefix(manifest).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Removes the `base_url:` line of the briefing at `root`.
+pub fn remove_base_url(root: &Path) {
+    let file = root.join("content/briefing.yaml");
+    let yaml = fs::read_to_string(&file).unwrap();
+    let without: String = yaml
+        .lines()
+        .filter(|l| !l.starts_with("base_url:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(without, yaml, "the briefing has a base_url");
+    fs::write(&file, without).unwrap();
+}
