@@ -47,9 +47,6 @@ pub struct Anchors {
     pub event_positions: Vec<Vec<Option<Range<usize>>>>,
 }
 
-/// For each source, a range where its quote was found (None where it was not).
-type Found = Vec<Option<Range<usize>>>;
-
 /// The anchor id of the N-th (from 1) source of a claim.
 pub fn claim_anchor(claim: &str, n: usize) -> String {
     format!("q-{claim}-{n}")
@@ -61,41 +58,114 @@ pub fn event_anchor(event: &str, n: usize) -> String {
 }
 
 /// Anchors every quote, and warns about glossary entries that nothing names.
+///
+/// Articles are anchored in parallel, each with its normalised text made,
+/// used for every quote from it, and dropped: the normalised text and its map
+/// back to the original (eight bytes a byte) exist for a few articles at a
+/// time, not for the whole briefing.
 pub fn anchor(model: &Model, matcher: &Matcher) -> (Anchors, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
-    let norms: Vec<Normalized> = model
-        .articles
+    // Every source, by the article it quotes.
+    let mut quoting: Vec<Vec<(Owner, usize)>> = vec![Vec::new(); model.articles.len()];
+    let owners = model
+        .claims
+        .iter()
+        .enumerate()
+        .map(|(c, claim)| (Owner::Claim(c), &claim.sources))
+        .chain(
+            model
+                .events
+                .iter()
+                .enumerate()
+                .map(|(e, event)| (Owner::Event(e), &event.sources)),
+        );
+    for (owner, sources) in owners {
+        for (n, source) in sources.iter().enumerate() {
+            quoting[source.article].push((owner, n));
+        }
+    }
+    let sources_of = |owner: Owner| match owner {
+        Owner::Claim(c) => &model.claims[c].sources,
+        Owner::Event(e) => &model.events[e].sources,
+    };
+    let results: Vec<Vec<(Owner, usize, Located)>> = quoting
         .par_iter()
-        .map(|a| Normalized::new(&a.doc.text))
+        .enumerate()
+        .map(|(a, quotes)| {
+            if quotes.is_empty() {
+                return Vec::new();
+            }
+            let norm = Normalized::new(&model.articles[a].doc.text);
+            quotes
+                .iter()
+                .map(|&(owner, n)| {
+                    let located = locate(&norm, &sources_of(owner)[n]).map(|(start, end)| {
+                        let (from, to) = norm.original_range(start, end);
+                        let first = norm.text[..start].chars().count();
+                        let position = first..first + norm.text[start..end].chars().count();
+                        (from..to, position)
+                    });
+                    (owner, n, located)
+                })
+                .collect()
+        })
         .collect();
     let mut anchors = Anchors {
         highlights: vec![Vec::new(); model.articles.len()],
-        ..Anchors::default()
+        claim_quotes: model
+            .claims
+            .iter()
+            .map(|c| vec![None; c.sources.len()])
+            .collect(),
+        claim_positions: model
+            .claims
+            .iter()
+            .map(|c| vec![None; c.sources.len()])
+            .collect(),
+        event_quotes: model
+            .events
+            .iter()
+            .map(|e| vec![None; e.sources.len()])
+            .collect(),
+        event_positions: model
+            .events
+            .iter()
+            .map(|e| vec![None; e.sources.len()])
+            .collect(),
     };
-    for (ci, claim) in model.claims.iter().enumerate() {
-        let (found, positions) = anchor_sources(
-            &claim.sources,
-            &norms,
-            &mut diags,
-            |n| claim_anchor(&claim.id, n),
-            Owner::Claim(ci),
-            &mut anchors.highlights,
-        );
-        anchors.claim_quotes.push(found);
-        anchors.claim_positions.push(positions);
+    // Diagnostics in the order of the claims and events, as they were written.
+    let mut failed: Vec<((usize, usize, usize), Diagnostic)> = Vec::new();
+    for (a, located) in results.into_iter().enumerate() {
+        for (owner, n, result) in located {
+            let (quotes, positions, anchor_id, order) = match owner {
+                Owner::Claim(c) => (
+                    &mut anchors.claim_quotes[c],
+                    &mut anchors.claim_positions[c],
+                    claim_anchor(&model.claims[c].id, n + 1),
+                    (0, c, n),
+                ),
+                Owner::Event(e) => (
+                    &mut anchors.event_quotes[e],
+                    &mut anchors.event_positions[e],
+                    event_anchor(&model.events[e].id, n + 1),
+                    (1, e, n),
+                ),
+            };
+            match result {
+                Ok((range, position)) => {
+                    anchors.highlights[a].push(Highlight {
+                        anchor: anchor_id,
+                        owner,
+                        range: range.clone(),
+                    });
+                    quotes[n] = Some(range);
+                    positions[n] = Some(position);
+                }
+                Err(diag) => failed.push((order, diag)),
+            }
+        }
     }
-    for (ei, event) in model.events.iter().enumerate() {
-        let (found, positions) = anchor_sources(
-            &event.sources,
-            &norms,
-            &mut diags,
-            |n| event_anchor(&event.id, n),
-            Owner::Event(ei),
-            &mut anchors.highlights,
-        );
-        anchors.event_quotes.push(found);
-        anchors.event_positions.push(positions);
-    }
+    failed.sort_by_key(|(order, _)| *order);
+    let mut diags: Vec<Diagnostic> = failed.into_iter().map(|(_, d)| d).collect();
     for h in &mut anchors.highlights {
         h.sort_by(|a, b| {
             a.range
@@ -109,39 +179,9 @@ pub fn anchor(model: &Model, matcher: &Matcher) -> (Anchors, Vec<Diagnostic>) {
     (anchors, diags)
 }
 
-fn anchor_sources(
-    sources: &[Source],
-    norms: &[Normalized],
-    diags: &mut Vec<Diagnostic>,
-    anchor_id: impl Fn(usize) -> String,
-    owner: Owner,
-    highlights: &mut [Vec<Highlight>],
-) -> (Found, Found) {
-    let mut out = Vec::new();
-    let mut positions = Vec::new();
-    for (i, source) in sources.iter().enumerate() {
-        let norm = &norms[source.article];
-        match locate(norm, source) {
-            Ok((start, end)) => {
-                let (a, b) = norm.original_range(start, end);
-                highlights[source.article].push(Highlight {
-                    anchor: anchor_id(i + 1),
-                    owner,
-                    range: a..b,
-                });
-                out.push(Some(a..b));
-                let first = norm.text[..start].chars().count();
-                positions.push(Some(first..first + norm.text[start..end].chars().count()));
-            }
-            Err(diag) => {
-                diags.push(diag);
-                out.push(None);
-                positions.push(None);
-            }
-        }
-    }
-    (out, positions)
-}
+/// Where a quote was found: its range in the article's visible text, and in
+/// characters of the normalised text.
+type Located = Result<(Range<usize>, Range<usize>), Diagnostic>;
 
 /// The normalised range of a source's quote in its article.
 pub fn locate(norm: &Normalized, source: &Source) -> Result<(usize, usize), Diagnostic> {
