@@ -15,11 +15,9 @@ use serde_json::{Value, json};
 
 use crate::anchor::Anchors;
 use crate::model::{EntryKind, Model, Source, Text};
+use crate::render::text::plain as one_line;
 
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
+/// A Markdown text as its visible text on one line.
 fn plain(text: &Text) -> String {
     one_line(&text.doc.text)
 }

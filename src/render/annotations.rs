@@ -20,6 +20,7 @@ use std::ops::Range;
 
 use serde_json::{Value, json};
 
+use super::text::plain;
 use crate::anchor::{Anchors, claim_anchor, event_anchor};
 use crate::model::{Model, Source};
 
@@ -41,7 +42,7 @@ pub fn annotations(model: &Model, anchors: &Anchors) -> String {
             json!({
                 "type": "TextualBody",
                 "purpose": "describing",
-                "value": one_line(&claim.text.doc.text),
+                "value": plain(&claim.text.doc.text),
                 "format": "text/plain",
                 "language": model.meta.language,
             }),
@@ -65,7 +66,7 @@ pub fn annotations(model: &Model, anchors: &Anchors) -> String {
         let mut bodies = vec![json!({
             "type": "TextualBody",
             "purpose": "describing",
-            "value": format!("{}: {}", event.date.display(), one_line(&event.title.doc.text)),
+            "value": format!("{}: {}", event.date.display(), plain(&event.title.doc.text)),
             "format": "text/plain",
             "language": model.meta.language,
         })];
@@ -227,11 +228,6 @@ fn forward_chars(text: &str, at: usize, n: usize) -> usize {
         .char_indices()
         .nth(n)
         .map_or(text.len(), |(i, _)| at + i)
-}
-
-/// A visible text on one line.
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

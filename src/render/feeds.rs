@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use pulldown_cmark_escape::{FmtWriter, escape_html};
 
+use super::text::{plain, words};
 use crate::date::Date;
 use crate::model::Model;
 
@@ -25,20 +26,6 @@ fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     // Writing into a String cannot fail.
     let _ = escape_html(FmtWriter(&mut out), text);
-    out
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The first `n` words of `text`, with `…` when there were more.
-fn first_words(text: &str, n: usize) -> String {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let mut out = words[..words.len().min(n)].join(" ");
-    if words.len() > n {
-        out.push_str(" …");
-    }
     out
 }
 
@@ -103,7 +90,7 @@ pub fn atom(model: &Model, base: &str) -> String {
             xml(&format!(
                 "{}: {}",
                 article.outlet,
-                first_words(&article.doc.text, 40)
+                words(&article.doc.text, 40)
             )),
         );
         entries.push((updated, entry));
@@ -116,7 +103,7 @@ pub fn atom(model: &Model, base: &str) -> String {
             .filter_map(|s| model.articles[s.article].published.as_ref())
             .max();
         let updated = stamp(claim.date.as_ref().or(reported));
-        let text = one_line(&claim.text.doc.text);
+        let text = plain(&claim.text.doc.text);
         let mut outlets: Vec<&str> = claim
             .sources
             .iter()
@@ -169,7 +156,7 @@ pub fn atom(model: &Model, base: &str) -> String {
         let _ = writeln!(
             out,
             "<subtitle>{}</subtitle>",
-            xml(&one_line(&summary.doc.text))
+            xml(&plain(&summary.doc.text))
         );
     }
     out.push_str("<generator>briefing</generator>\n");
