@@ -99,13 +99,6 @@ pub fn build_with(
         diagnostics: mut diags,
         mut sources,
     } = analyse(options, &mut timings)?;
-    let stop = |mut diagnostics: Vec<Diagnostic>, sources: Sources| {
-        diagnostic::sort(&mut diagnostics);
-        Failure::Content {
-            diagnostics,
-            sources,
-        }
-    };
     let theme = match render::theme::load(root, &mut sources) {
         Ok(theme) => Some(theme),
         Err(theme_diags) => {
@@ -200,6 +193,15 @@ pub fn build_with(
     Ok((outcome, files))
 }
 
+/// A failed build: its diagnostics, sorted, and the files they point into.
+fn stop(mut diagnostics: Vec<Diagnostic>, sources: Sources) -> Failure {
+    diagnostic::sort(&mut diagnostics);
+    Failure::Content {
+        diagnostics,
+        sources,
+    }
+}
+
 /// A briefing read, checked and anchored: everything but the site.
 pub struct Analysis {
     pub model: Model,
@@ -219,13 +221,6 @@ pub fn analyse(options: &BuildOptions, timings: &mut Timings) -> Result<Analysis
     let stage = |name| progress.inspect(|p| p.stage(name, None));
     stage("reading");
     let (loaded, mut diags) = load::load(&options.root);
-    let stop = |mut diagnostics: Vec<Diagnostic>, sources: Sources| {
-        diagnostic::sort(&mut diagnostics);
-        Failure::Content {
-            diagnostics,
-            sources,
-        }
-    };
     if diags.iter().any(Diagnostic::is_error) {
         return Err(stop(diags, loaded.sources));
     }
@@ -237,15 +232,13 @@ pub fn analyse(options: &BuildOptions, timings: &mut Timings) -> Result<Analysis
         return Err(stop(diags, loaded.sources));
     };
     if let Some(url) = &options.base_url {
-        if !(url.starts_with("https://") || url.starts_with("http://"))
-            || url.contains(char::is_whitespace)
-        {
+        let web = url.starts_with("https://") || url.starts_with("http://");
+        if !web || !resolve::is_allowed_url(url) {
             return Err(Failure::Io(anyhow::anyhow!(
                 "--base-url {url} is not an http or https address, e.g. https://example.org/briefing/"
             )));
         }
-        let slash = if url.ends_with('/') { "" } else { "/" };
-        model.meta.base_url = Some(format!("{url}{slash}"));
+        model.meta.base_url = Some(resolve::folder_url(url.clone()));
     }
     let matcher = match Matcher::new(&model.entries) {
         Ok(matcher) => matcher,

@@ -224,6 +224,12 @@ fn shorten(names: &[&str]) -> String {
     }
 }
 
+/// A site's address as a folder, ending in `/`, so that page paths can be
+/// appended to it.
+pub fn folder_url(url: String) -> String {
+    if url.ends_with('/') { url } else { url + "/" }
+}
+
 /// True for the external link schemes FORMAT.md allows.
 pub fn is_allowed_url(url: &str) -> bool {
     let lower = url.to_ascii_lowercase();
@@ -260,7 +266,7 @@ pub fn resolve(loaded: &Loaded) -> (Option<Model>, Vec<Diagnostic>) {
                 .base_url
                 .as_ref()
                 .and_then(|u| r.url(u, &bfile, 0))
-                .map(|u| if u.ends_with('/') { u } else { u + "/" }),
+                .map(folder_url),
             authors: raw.authors.iter().map(|a| a.value.clone()).collect(),
         },
         ..Model::default()
