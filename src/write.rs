@@ -9,7 +9,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result, bail};
 
-use crate::progress::Progress;
 use crate::render::Output;
 
 /// Refuses an output folder that would overwrite the briefing itself: the
@@ -55,22 +54,6 @@ fn absolute(path: &Path) -> Result<PathBuf> {
         .unwrap_or_else(|_| existing.to_path_buf());
     real.extend(rest.iter().rev());
     Ok(real)
-}
-
-/// Writes `files` as the new contents of `output`. On failure the previous
-/// contents of `output` are left as they were.
-pub fn write_site(output: &Path, files: &[Output], progress: Option<&Progress>) -> Result<()> {
-    if let Some(p) = progress {
-        p.stage("writing", Some(files.len()));
-    }
-    let staging = Staging::new(output)?;
-    for file in files {
-        staging.put(file);
-        if let Some(p) = progress {
-            p.step();
-        }
-    }
-    staging.finish()
 }
 
 /// A new site being written into a temporary folder beside the output, file
@@ -235,24 +218,17 @@ mod tests {
     fn replaces_the_previous_site_whole() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write_site(
-            &out,
-            &[Output {
-                path: "a/old.html".into(),
-                bytes: b"old".to_vec(),
-            }],
-            None,
-        )
-        .unwrap();
-        write_site(
-            &out,
-            &[Output {
-                path: "index.html".into(),
-                bytes: b"new".to_vec(),
-            }],
-            None,
-        )
-        .unwrap();
+        // Each site through Staging, as a build writes it.
+        let write = |path: &str, bytes: &[u8]| {
+            let staging = Staging::new(&out).unwrap();
+            staging.put(&Output {
+                path: path.into(),
+                bytes: bytes.to_vec(),
+            });
+            staging.finish().unwrap();
+        };
+        write("a/old.html", b"old");
+        write("index.html", b"new");
         assert!(!out.join("a/old.html").exists());
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"new");
         let leftovers: Vec<_> = fs::read_dir(dir.path())
