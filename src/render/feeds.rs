@@ -11,16 +11,6 @@ use super::text::{plain, words};
 use crate::date::Date;
 use crate::model::Model;
 
-/// The pages that are not one per article, claim or entry, by path.
-pub const INDEX_PATHS: [&str; 6] = [
-    "index.html",
-    "articles/index.html",
-    "claims/index.html",
-    "actors/index.html",
-    "timeline/index.html",
-    "coverage/index.html",
-];
-
 /// Text escaped for XML content and double-quoted attributes.
 fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -41,8 +31,10 @@ pub fn sitemap(model: &Model, base: &str) -> String {
         }
         out.push_str("</url>\n");
     };
-    for path in INDEX_PATHS {
-        url(path, None);
+    for (path, _) in super::INDEX_PAGES {
+        if path != "404.html" {
+            url(path, None);
+        }
     }
     for article in &model.articles {
         url(

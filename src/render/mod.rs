@@ -141,7 +141,11 @@ pub fn render(
     let shared = &shared;
     let records: Vec<Vec<MentionRecord>> = INDEX_PAGES
         .par_iter()
-        .map(|make| finish(make(shared)))
+        .map(|(path, make)| {
+            let page = make(shared);
+            debug_assert_eq!(page.path, *path);
+            finish(page)
+        })
         .chain(
             (0..model.articles.len())
                 .into_par_iter()
@@ -200,15 +204,19 @@ pub fn render(
     Ok(rendered.into_inner())
 }
 
-/// The pages that are not one per article, claim or entry.
-const INDEX_PAGES: [fn(&Shared) -> PageData; 7] = [
-    pages::index,
-    pages::articles_index,
-    pages::claims_index,
-    pages::glossary_index,
-    pages::timeline,
-    pages::coverage,
-    pages::not_found,
+/// What makes the data of a page that is not one per article, claim or entry.
+type MakePage = fn(&Shared) -> PageData;
+
+/// The pages that are not one per article, claim or entry, each with its
+/// path, which the sitemap lists (but for the 404 page).
+const INDEX_PAGES: [(&str, MakePage); 7] = [
+    ("index.html", pages::index),
+    ("articles/index.html", pages::articles_index),
+    ("claims/index.html", pages::claims_index),
+    ("actors/index.html", pages::glossary_index),
+    ("timeline/index.html", pages::timeline),
+    ("coverage/index.html", pages::coverage),
+    ("404.html", pages::not_found),
 ];
 
 /// What every page's rendering depends on besides its own data: the theme's
