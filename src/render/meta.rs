@@ -109,16 +109,9 @@ fn article_ld(model: &Model, a: usize) -> Value {
 /// `Claim` of claim `c`, with its `ClaimReview` where it has a verdict.
 pub fn claim(model: &Model, c: usize, text: &str) -> Value {
     let claim = &model.claims[c];
-    let mut seen = Vec::new();
-    let appearance: Vec<Value> = claim
-        .sources
-        .iter()
-        .filter(|s| {
-            let first = !seen.contains(&s.article);
-            seen.push(s.article);
-            first
-        })
-        .map(|s| article_ld(model, s.article))
+    let appearance: Vec<Value> = super::pages::cited_articles(claim)
+        .into_iter()
+        .map(|a| article_ld(model, a))
         .collect();
     // A reviewed claim is the review's `itemReviewed`; a claim without a
     // verdict is the page's item, with the context.

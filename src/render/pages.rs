@@ -186,7 +186,7 @@ impl Backlinks {
 }
 
 /// The distinct articles a claim's sources cite, in the order first cited.
-fn cited_articles(claim: &Claim) -> Vec<usize> {
+pub(super) fn cited_articles(claim: &Claim) -> Vec<usize> {
     let mut seen = Vec::new();
     for s in &claim.sources {
         if !seen.contains(&s.article) {
@@ -771,11 +771,11 @@ pub fn coverage(shared: &Shared) -> PageData {
         // Each outlet that reports the claim, with a link to each passage:
         // the work is in the claim's sources, not in every article.
         let mut reports: Vec<(usize, Vec<Value>)> = Vec::new();
-        for (n, source) in claim.sources.iter().enumerate() {
-            let a = source.article;
-            if claim.sources[..n].iter().any(|s| s.article == a) {
+        for &a in &articles {
+            // The first source from the article is the one its dot links to.
+            let Some(n) = claim.sources.iter().position(|s| s.article == a) else {
                 continue;
-            }
+            };
             let article = &model.articles[a];
             let passage = json!({
                 "href": format!("../articles/{}.html#{}", article.id, claim_anchor(&claim.id, n + 1)),
