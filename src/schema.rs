@@ -71,12 +71,21 @@ pub fn files() -> Vec<(PathBuf, String)> {
 /// The schema files under `root` that are missing or differ from what this
 /// version of the tool generates.
 pub fn stale(root: &Path) -> std::io::Result<Vec<PathBuf>> {
+    Ok(stale_files(root)?
+        .into_iter()
+        .map(|(file, _)| file)
+        .collect())
+}
+
+/// The schema files that are missing or outdated under `root`, each with
+/// the text it should hold.
+fn stale_files(root: &Path) -> std::io::Result<Vec<(PathBuf, String)>> {
     let mut stale = Vec::new();
     for (file, text) in files() {
         match fs::read_to_string(root.join(&file)) {
             Ok(on_disk) if on_disk == text => {}
-            Ok(_) => stale.push(file),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => stale.push(file),
+            Ok(_) => stale.push((file, text)),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => stale.push((file, text)),
             Err(err) => return Err(err),
         }
     }
@@ -86,19 +95,19 @@ pub fn stale(root: &Path) -> std::io::Result<Vec<PathBuf>> {
 /// Writes the schema files under `root` that are missing or outdated, and
 /// returns them.
 pub fn write(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let stale = stale(root).with_context(|| format!("cannot read {}", root.join(DIR).display()))?;
-    if stale.is_empty() {
-        return Ok(stale);
+    let stale =
+        stale_files(root).with_context(|| format!("cannot read {}", root.join(DIR).display()))?;
+    if !stale.is_empty() {
+        let dir = root.join(DIR);
+        fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let dir = root.join(DIR);
-    fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    for (file, text) in files() {
-        if stale.contains(&file) {
-            let path = root.join(&file);
-            fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
-        }
+    let mut written = Vec::new();
+    for (file, text) in stale {
+        let path = root.join(&file);
+        fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        written.push(file);
     }
-    Ok(stale)
+    Ok(written)
 }
 
 /// The comment that points the YAML language server (VS Code, Neovim, Helix,
