@@ -167,7 +167,7 @@ pub fn build_with(
     };
     let mut written = 0;
     if let Some(staging) = staging {
-        written = staging.counts().0;
+        written = staging.written();
         staging.finish().map_err(Failure::Io)?;
         timings.lap("writing");
     }

@@ -68,7 +68,6 @@ pub struct Staging {
     made: Mutex<HashSet<PathBuf>>,
     error: Mutex<Option<anyhow::Error>>,
     written: AtomicUsize,
-    kept: AtomicUsize,
     finished: bool,
 }
 
@@ -108,7 +107,6 @@ impl Staging {
             made: Mutex::new(HashSet::new()),
             error: Mutex::new(None),
             written: AtomicUsize::new(0),
-            kept: AtomicUsize::new(0),
             finished: false,
         })
     }
@@ -141,7 +139,6 @@ impl Staging {
         // stay as they were, and an unchanged rebuild writes no file.
         let previous = self.output.join(&file.path);
         if same_contents(&previous, &file.bytes) && fs::hard_link(&previous, &path).is_ok() {
-            self.kept.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
         fs::write(&path, &file.bytes).with_context(|| format!("writing {}", path.display()))?;
@@ -149,12 +146,9 @@ impl Staging {
         Ok(())
     }
 
-    /// How many files were written, and how many kept from the previous site.
-    pub fn counts(&self) -> (usize, usize) {
-        (
-            self.written.load(Ordering::Relaxed),
-            self.kept.load(Ordering::Relaxed),
-        )
+    /// How many files were written, as opposed to kept from the previous site.
+    pub fn written(&self) -> usize {
+        self.written.load(Ordering::Relaxed)
     }
 
     /// Swaps the new site into place, or reports the first failure to write
