@@ -105,7 +105,6 @@ pub fn render(
         Fingerprint::new(theme, &site)
     });
     let errors = Mutex::new(Vec::new());
-    let rendered = AtomicUsize::new(0);
     // The pages of this build, for the cache to forget the others.
     let seen = Mutex::new(HashSet::new());
     // Renders one page, hands it on, and keeps only its mention records.
@@ -132,7 +131,6 @@ pub fn render(
             Ok(output) => emit(output),
             Err(d) => errors.lock().unwrap_or_else(|e| e.into_inner()).push(d),
         }
-        rendered.fetch_add(1, Ordering::Relaxed);
         if let Some(p) = progress {
             p.step();
         }
@@ -201,7 +199,8 @@ pub fn render(
             bytes: asset.bytes.clone(),
         });
     }
-    Ok(rendered.into_inner())
+    // Every page was rendered: an error would have returned above.
+    Ok(total)
 }
 
 /// What makes the data of a page that is not one per article, claim or entry.
