@@ -251,8 +251,16 @@ fn main() -> ExitCode {
                 );
             }
             if timings {
-                for (stage, took) in outcome.timings.laps() {
-                    eprintln!("{:>9.1} ms  {stage}", took.as_secs_f64() * 1000.0);
+                for lap in outcome.timings.laps() {
+                    let peak = lap
+                        .peak
+                        .map(|b| format!("{:>7} MB peak", b / (1024 * 1024)))
+                        .unwrap_or_default();
+                    eprintln!(
+                        "{:>9.1} ms  {peak}  {}",
+                        lap.took.as_secs_f64() * 1000.0,
+                        lap.stage
+                    );
                 }
             }
             if !quiet {

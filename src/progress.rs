@@ -79,7 +79,7 @@ impl Progress {
 /// How long each stage of a build took, in order (`build --timings`).
 #[derive(Debug, Clone)]
 pub struct Timings {
-    laps: Vec<(&'static str, Duration)>,
+    laps: Vec<Lap>,
     last: std::time::Instant,
 }
 
@@ -97,12 +97,35 @@ impl Timings {
     /// previous one ended.
     pub fn lap(&mut self, name: &'static str) {
         let now = std::time::Instant::now();
-        self.laps.push((name, now - self.last));
+        self.laps.push(Lap {
+            stage: name,
+            took: now - self.last,
+            peak: peak_memory(),
+        });
         self.last = now;
     }
 
     /// Every stage with its duration.
-    pub fn laps(&self) -> &[(&'static str, Duration)] {
+    pub fn laps(&self) -> &[Lap] {
         &self.laps
     }
+}
+
+/// One stage of a build.
+#[derive(Debug, Clone)]
+pub struct Lap {
+    pub stage: &'static str,
+    pub took: Duration,
+    /// The process's peak resident memory so far, in bytes, where the
+    /// system tells it (Linux).
+    pub peak: Option<u64>,
+}
+
+/// The process's peak resident memory so far (`VmHWM` of
+/// `/proc/self/status`), in bytes.
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }

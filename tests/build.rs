@@ -48,6 +48,14 @@ fn sel(s: &str) -> Selector {
     Selector::parse(s).unwrap()
 }
 
+/// Whether the page has an element matching `selector`.
+fn has(html: &str, selector: &str) -> bool {
+    Html::parse_document(html)
+        .select(&sel(selector))
+        .next()
+        .is_some()
+}
+
 fn built(root: &Path) -> (tempfile::TempDir, BTreeMap<String, Vec<u8>>) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
@@ -206,14 +214,17 @@ fn every_highlight_reads_its_quote_and_links_back_to_its_claim() {
     let progress = &found["q-progress-on-narcotics-1"];
     assert_eq!(normalize(progress), "Trump said progress was being made.");
     assert!(
-        article.contains("id=q-progress-on-narcotics-1"),
+        has(article, "mark#q-progress-on-narcotics-1"),
         "the first piece carries the id"
     );
     // The claim page links to the highlight, and the highlight's margin note to the claim.
     let claim = page(&site, "claims/progress-on-narcotics.html");
     assert!(claim.contains("../articles/myind-2026-02-04.html#q-progress-on-narcotics-1"));
     assert!(claim.contains("../articles/unattributed-report.html#q-progress-on-narcotics-2"));
-    assert!(article.contains("href=../claims/progress-on-narcotics.html"));
+    assert!(has(
+        article,
+        r#"a[href="../claims/progress-on-narcotics.html"]"#
+    ));
 }
 
 #[test]
@@ -224,17 +235,17 @@ fn related_claims_are_shown_from_both_ends() {
         stated.contains("contradicts"),
         "the claim that states the relation"
     );
-    assert!(stated.contains("href=../claims/agreement-reached.html"));
+    assert!(has(stated, r#"a[href="../claims/agreement-reached.html"]"#));
     let other = page(&site, "claims/agreement-reached.html");
     assert!(other.contains("is contradicted by"), "the other end");
-    assert!(other.contains("href=../claims/no-firm-agreement.html"));
+    assert!(has(other, r#"a[href="../claims/no-firm-agreement.html"]"#));
 }
 
 #[test]
 fn mentions_link_to_the_glossary_and_the_glossary_lists_them() {
     let (_dir, site) = built(&manifest());
     let article = page(&site, "articles/unattributed-report.html");
-    assert!(article.contains("href=../actors/petro.html id=m-petro-1"));
+    assert!(has(article, r#"a#m-petro-1[href="../actors/petro.html"]"#));
     let petro = page(&site, "actors/petro.html");
     assert!(
         petro.contains("../articles/unattributed-report.html#m-petro-1"),
@@ -422,7 +433,7 @@ fn a_briefing_written_by_someone_else_builds_and_its_highlights_read_its_quotes(
     }
     // The one chosen by occurrence is the blockquote's, not the first sentence's.
     let wire_html = page(&site, "articles/wire-2026-02-03.html");
-    let quote_at = wire_html.find("id=q-chosen-by-occurrence-1").unwrap();
+    let quote_at = wire_html.find(r#"id="q-chosen-by-occurrence-1""#).unwrap();
     assert!(wire_html[..quote_at].contains("<blockquote>"));
     // Raw HTML is text, the supplied title is bracketed, dates keep their precision.
     assert!(
@@ -433,7 +444,72 @@ fn a_briefing_written_by_someone_else_builds_and_its_highlights_read_its_quotes(
     assert!(myind_html.contains("[A headline the annotator wrote]"));
     assert!(myind_html.contains(">February 2026<"));
     // Internal links in Markdown became relative links.
-    assert!(page(&site, "index.html").contains("href=timeline/index.html#event-october-sanctions"));
+    assert!(has(
+        page(&site, "index.html"),
+        r#"a[href="timeline/index.html#event-october-sanctions"]"#
+    ));
+}
+
+/// minify-html as a whole page, the way the built-in templates are minified.
+fn minified(html: &[u8]) -> Vec<u8> {
+    let mut cfg = minify_html::Cfg::new();
+    cfg.keep_html_and_head_opening_tags = true;
+    cfg.keep_closing_tags = true;
+    cfg.minify_css = true;
+    cfg.allow_noncompliant_unquoted_attribute_values = false;
+    cfg.allow_removing_spaces_between_attributes = false;
+    minify_html::minify(html, &cfg)
+}
+
+#[test]
+fn the_minified_built_in_templates_render_the_same_pages_as_written() {
+    // A briefing whose templates/ holds every built-in template as written:
+    // overrides are not minified, so its pages come from the text as written.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("briefing");
+    common::copy_default_briefing(&root);
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    for entry in walkdir::WalkDir::new(&theme).into_iter().flatten() {
+        let relative = entry.path().strip_prefix(&theme).unwrap();
+        if entry.file_type().is_file() && relative.extension().is_some_and(|e| e == "html") {
+            let to = root.join("templates").join(relative);
+            fs::create_dir_all(to.parent().unwrap()).unwrap();
+            // Not a byte-for-byte copy, which would count as the built-in file.
+            let text = fs::read_to_string(entry.path()).unwrap();
+            fs::write(to, text + "{# as written #}").unwrap();
+        }
+    }
+    let (_a, built_in) = built(&manifest());
+    let (_b, written) = built(&root);
+    assert_eq!(
+        built_in.keys().collect::<Vec<_>>(),
+        written.keys().collect::<Vec<_>>()
+    );
+    let mut pages = 0;
+    for (path, bytes) in &built_in {
+        if path.ends_with(".html") {
+            pages += 1;
+            let as_written = &written[path];
+            assert!(bytes.len() < as_written.len(), "{path} is minified");
+            let (a, b) = (minified(bytes), minified(as_written));
+            let at = a
+                .iter()
+                .zip(&b)
+                .position(|(x, y)| x != y)
+                .unwrap_or(a.len().min(b.len()));
+            let around = |v: &[u8]| {
+                String::from_utf8_lossy(&v[at.saturating_sub(200)..(at + 100).min(v.len())])
+                    .into_owned()
+            };
+            assert!(
+                a == b,
+                "{path} differs from the page of the templates as written:\n{}\n---\n{}",
+                around(&a),
+                around(&b)
+            );
+        }
+    }
+    assert!(pages > 50, "{pages} pages");
 }
 
 #[test]

@@ -278,24 +278,17 @@ fn render_page(
     context.insert("page", &page.data);
     context.insert("previews", &page.previews);
     context.insert("head", &page.head);
-    let html = theme
-        .tera
-        .render(page.template, &context)
-        .map_err(|err| theme::template_error(&err, &format!("rendering {} failed", page.path)))?;
+    let html = theme.tera.render(page.template, &context).map_err(|_| {
+        // Rendered again from the templates as written, so that the
+        // error points at their lines.
+        let err = match theme.written.render(page.template, &context) {
+            Err(err) => err,
+            Ok(_) => tera::Error::message("the minified template failed"),
+        };
+        theme::template_error(&err, &format!("rendering {} failed", page.path))
+    })?;
     Ok(Output {
         path: page.path.clone(),
-        bytes: minify(html.as_bytes()),
+        bytes: html.into_bytes(),
     })
-}
-
-/// Minifies a page with minify-html, keeping it valid HTML.
-pub fn minify(html: &[u8]) -> Vec<u8> {
-    let mut cfg = minify_html::Cfg::new();
-    cfg.keep_html_and_head_opening_tags = true;
-    cfg.keep_closing_tags = true;
-    cfg.minify_css = true;
-    cfg.minify_doctype = false;
-    cfg.allow_noncompliant_unquoted_attribute_values = false;
-    cfg.allow_removing_spaces_between_attributes = false;
-    minify_html::minify(html, &cfg)
 }

@@ -14,8 +14,12 @@ include!(concat!(env!("OUT_DIR"), "/theme.rs"));
 
 /// The templates, ready to render, and the static files beside them.
 pub struct Theme {
-    /// Every `.html` template.
+    /// Every `.html` template, minified once here so that pages need no
+    /// minifying of their own (see [`minify_template`]).
     pub tera: Tera,
+    /// The templates as written, for pointing at the right line when
+    /// rendering with [`Theme::tera`] fails.
+    pub written: Tera,
     /// The other files (stylesheet, scripts), by name, with the name they are
     /// published under: `style.css` → `style.1a2b3c4d.css`.
     pub assets: Vec<Asset>,
@@ -56,6 +60,9 @@ pub fn load(root: &Path, sources: &mut Sources) -> Result<Theme, Vec<Diagnostic>
             let name = name.to_string_lossy().replace('\\', "/");
             let relative = Path::new("templates").join(&name);
             match fs::read_to_string(entry.path()) {
+                // A copy of a built-in file (as in this project's own
+                // folder) is that file.
+                Ok(text) if files.get(&name).is_some_and(|(t, _)| *t == text) => {}
                 Ok(text) => {
                     overrides.push((relative.clone(), text.clone()));
                     files.insert(name, (text, Some(relative)));
@@ -95,8 +102,28 @@ pub fn load(root: &Path, sources: &mut Sources) -> Result<Theme, Vec<Diagnostic>
         .iter()
         .map(|(n, t, _)| (n.as_str(), t.as_str()))
         .collect();
-    if let Err(err) = tera.add_raw_templates(pairs) {
+    let mut written = Tera::new();
+    if let Err(err) = written.add_raw_templates(pairs.clone()) {
         diags.push(template_error(&err, "the template does not compile"));
+    } else {
+        // The built-in templates are minified (a test checks that they
+        // render the same); a briefing's own are used as written, since
+        // markup inside a tag (`<a{% if x %} id=…{% endif %}>`) does not
+        // survive minifying.
+        let ready: Vec<(&str, String)> = templates
+            .iter()
+            .map(|(n, t, origin)| match origin {
+                None => (n.as_str(), minify_template(t)),
+                Some(_) => (n.as_str(), t.clone()),
+            })
+            .collect();
+        let minified = tera.add_raw_templates(ready.iter().map(|(n, t)| (*n, t.as_str())));
+        if minified.is_err() {
+            tera = Tera::new();
+            if let Err(err) = tera.add_raw_templates(pairs) {
+                diags.push(template_error(&err, "the template does not compile"));
+            }
+        }
     }
     for (file, text) in overrides {
         sources.insert(file, text);
@@ -104,12 +131,31 @@ pub fn load(root: &Path, sources: &mut Sources) -> Result<Theme, Vec<Diagnostic>
     if diags.is_empty() {
         Ok(Theme {
             tera,
+            written,
             assets,
             fingerprint,
         })
     } else {
         Err(diags)
     }
+}
+
+/// A template minified with minify-html, its `{{ }}`, `{% %}` and `{# #}`
+/// kept as they are: the markup of every page is minified once, here,
+/// rather than page by page. What the tags insert (article text, notes)
+/// is HTML the build writes compactly itself. Tags must not stand where
+/// an attribute would, and strings inside an attribute's value are in
+/// single quotes (`class="{% if k == 'a' %}…{% endif %}"`).
+pub fn minify_template(text: &str) -> String {
+    let mut cfg = minify_html::Cfg::new();
+    cfg.keep_html_and_head_opening_tags = true;
+    cfg.keep_closing_tags = true;
+    cfg.minify_css = true;
+    cfg.minify_doctype = false;
+    cfg.allow_noncompliant_unquoted_attribute_values = false;
+    cfg.allow_removing_spaces_between_attributes = false;
+    cfg.preserve_brace_template_syntax = true;
+    String::from_utf8_lossy(&minify_html::minify(text.as_bytes(), &cfg)).into_owned()
 }
 
 /// `style.css` → `style.0123abcd.css`, from the contents' BLAKE3 hash.
@@ -160,4 +206,33 @@ pub fn error_chain(err: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_built_in_template_compiles_minified_and_keeps_its_tags() {
+        let minified: Vec<(&str, String)> = BUILT_IN
+            .iter()
+            .filter(|(name, _)| name.ends_with(".html"))
+            .map(|(name, text)| (*name, minify_template(text)))
+            .collect();
+        let mut tera = Tera::new();
+        tera.add_raw_templates(minified.iter().map(|(n, t)| (*n, t.as_str())))
+            .unwrap();
+        let base = &minified.iter().find(|(n, _)| *n == "base.html").unwrap().1;
+        assert!(
+            base.len()
+                < BUILT_IN
+                    .iter()
+                    .find(|(n, _)| *n == "base.html")
+                    .unwrap()
+                    .1
+                    .len()
+        );
+        assert!(base.contains("{% block content %}"), "{base}");
+        assert!(!base.contains("\n  <"), "indentation is gone: {base}");
+    }
 }
