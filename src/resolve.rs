@@ -10,6 +10,8 @@ use crate::load::{Loaded, RawArticle, RawClaim, RawEvent, RawSource, S, briefing
 use crate::markdown::Doc;
 use crate::model::*;
 
+use rayon::prelude::*;
+
 /// The id rule of FORMAT.md, "Identifiers".
 pub fn check_id(id: &str) -> Result<(), String> {
     if id.is_empty() {
@@ -287,13 +289,20 @@ pub fn resolve(loaded: &Loaded) -> (Option<Model>, Vec<Diagnostic>) {
         }
     }
     let mut article_ids = Ids::default();
-    for a in &loaded.articles {
+    // Parsing the bodies is most of the work, and each is on its own.
+    let mut docs: Vec<Option<Doc>> = loaded
+        .articles
+        .par_iter()
+        .map(|a| Some(Doc::parse(&a.body, false)))
+        .collect();
+    for (a, doc) in loaded.articles.iter().zip(&mut docs) {
         let loc = Loc {
             file: a.file.clone(),
             span: Span::file(),
         };
         if r.define(&mut article_ids, "article", &a.id, loc) {
-            model.articles.push(article(&mut r, a));
+            let doc = doc.take().unwrap_or_default();
+            model.articles.push(article(&mut r, a, doc));
         }
     }
     entries(&mut r, loaded, &mut model);
@@ -341,7 +350,7 @@ fn check_language(r: &mut Resolver, lang: &S<String>, file: &Path) {
     }
 }
 
-fn article(r: &mut Resolver, a: &RawArticle) -> Article {
+fn article(r: &mut Resolver, a: &RawArticle, doc: Doc) -> Article {
     let f = &a.front;
     let file = &a.file;
     Article {
@@ -356,7 +365,7 @@ fn article(r: &mut Resolver, a: &RawArticle) -> Article {
         section: f.section.as_ref().map(|v| v.value.clone()),
         language: f.language.as_ref().map(|v| v.value.clone()),
         note: f.note.as_ref().map(|n| text(n, file, 1, false)),
-        doc: Doc::parse(&a.body, false),
+        doc,
         body: a.body.clone(),
         body_line: a.body_line,
     }

@@ -77,22 +77,21 @@ impl Cache {
 /// the whole site. Returns how many pages were rendered, or the template
 /// errors.
 #[allow(clippy::too_many_arguments)]
-pub fn render(
-    model: &Model,
-    anchors: &Anchors,
-    matcher: &Matcher,
+pub fn render<'m>(
+    model: &'m Model,
+    anchors: &'m Anchors,
+    matcher: &'m Matcher,
     theme: &Theme,
     cache: Option<&Cache>,
     progress: Option<&Progress>,
     timings: &mut Timings,
     emit: &(dyn Fn(Output) + Sync),
 ) -> Result<usize, Vec<Diagnostic>> {
-    let backlinks = pages::Backlinks::new(model);
     let shared = Shared {
         model,
         anchors,
         matcher,
-        backlinks: &backlinks,
+        backlinks: pages::Backlinks::new(model),
     };
     timings.lap("backlinks");
     let site = site_data(model, theme);
@@ -108,7 +107,7 @@ pub fn render(
     // The pages of this build, for the cache to forget the others.
     let seen = Mutex::new(HashSet::new());
     // Renders one page, hands it on, and keeps only its mention records.
-    let finish = |page: PageData| -> Vec<MentionRecord> {
+    let finish = |page: PageData<'m>| -> Vec<MentionRecord<'m>> {
         let output = match (cache, &fingerprint) {
             (Some(cache), Some(context)) => {
                 let fingerprint = context.of(&page);
@@ -204,7 +203,7 @@ pub fn render(
 }
 
 /// What makes the data of a page that is not one per article, claim or entry.
-type MakePage = fn(&Shared) -> PageData;
+type MakePage = for<'m> fn(&Shared<'m>) -> PageData<'m>;
 
 /// The pages that are not one per article, claim or entry, each with its
 /// path, which the sitemap lists (but for the 404 page).

@@ -7,13 +7,13 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::meta::{self, Head};
-use super::text::{MentionRecord, PageText, Preview, Shared, plain, sentence, words};
+use super::text::{MentionRecord, PageText, Preview, Shared, context, plain, sentence, words};
 use crate::anchor::{claim_anchor, event_anchor};
 use crate::date::Date;
 use crate::model::{Article, Claim, EntryKind, Model, Relation, Source};
 
 /// A page before its template runs.
-pub struct PageData {
+pub struct PageData<'m> {
     /// Its path from the site's root, e.g. `claims/x.html`.
     pub path: String,
     /// The template that renders it.
@@ -21,14 +21,14 @@ pub struct PageData {
     /// What the template shows.
     pub data: Value,
     /// The mentions in the texts at home on this page.
-    pub records: Vec<MentionRecord>,
+    pub records: Vec<MentionRecord<'m>>,
     /// The previews of what the page highlights or mentions, by key.
     pub previews: Vec<Preview>,
     /// What the page tells machines about itself.
     pub head: Head,
 }
 
-impl PageData {
+impl PageData<'_> {
     fn described(mut self, description: &str) -> Self {
         self.head.description = Some(words(description, 40));
         self
@@ -196,7 +196,7 @@ pub(super) fn cited_articles(claim: &Claim) -> Vec<usize> {
     seen
 }
 
-fn claim_card(pt: &mut PageText, model: &Model, i: usize) -> ClaimCard {
+fn claim_card<'m>(pt: &mut PageText<'_, 'm>, model: &'m Model, i: usize) -> ClaimCard {
     let c = &model.claims[i];
     let root = pt.root;
     let articles = cited_articles(c);
@@ -257,8 +257,8 @@ fn shown_claims(model: &Model, claims: &[usize], home: bool) -> Vec<usize> {
     key
 }
 
-fn claim_groups(pt: &mut PageText, model: &Model, home: bool) -> Vec<Value> {
-    let backlinks = pt.shared.backlinks;
+fn claim_groups<'m>(pt: &mut PageText<'_, 'm>, model: &'m Model, home: bool) -> Vec<Value> {
+    let backlinks = &pt.shared.backlinks;
     let mut groups = Vec::new();
     for (t, topic) in model.topics.iter().enumerate() {
         let all = &backlinks.topic_claims[t];
@@ -336,7 +336,12 @@ fn article_cards_of(
         .collect()
 }
 
-fn finish(path: &str, template: &'static str, pt: PageText, data: Value) -> PageData {
+fn finish<'m>(
+    path: &str,
+    template: &'static str,
+    pt: PageText<'_, 'm>,
+    data: Value,
+) -> PageData<'m> {
     PageData {
         path: path.to_string(),
         template,
@@ -352,7 +357,7 @@ fn finish(path: &str, template: &'static str, pt: PageText, data: Value) -> Page
 }
 
 /// `index.html`.
-pub fn index(shared: &Shared) -> PageData {
+pub fn index<'m>(shared: &Shared<'m>) -> PageData<'m> {
     let model = shared.model;
     let mut pt = PageText::new(shared, "index.html", "Briefing");
     let summary = pt.home_opt(&model.meta.summary);
@@ -419,7 +424,7 @@ pub fn index(shared: &Shared) -> PageData {
 pub const HOME_LIST: usize = 30;
 
 /// `articles/ID.html`.
-pub fn article(shared: &Shared, a: usize) -> PageData {
+pub fn article<'m>(shared: &Shared<'m>, a: usize) -> PageData<'m> {
     let model = shared.model;
     let article = &model.articles[a];
     let path = format!("articles/{}.html", article.id);
@@ -456,21 +461,21 @@ pub fn article(shared: &Shared, a: usize) -> PageData {
 }
 
 /// `articles/index.html`.
-pub fn articles_index(shared: &Shared) -> PageData {
+pub fn articles_index<'m>(shared: &Shared<'m>) -> PageData<'m> {
     let pt = PageText::new(shared, "articles/index.html", "Sources");
     let data = json!({"articles": article_cards(shared, "../")});
     finish("articles/index.html", "articles.html", pt, data)
 }
 
 /// `claims/index.html`.
-pub fn claims_index(shared: &Shared) -> PageData {
+pub fn claims_index<'m>(shared: &Shared<'m>) -> PageData<'m> {
     let model = shared.model;
     let mut pt = PageText::new(shared, "claims/index.html", "Claims");
     let groups = claim_groups(&mut pt, model, false);
     let data = json!({
         "groups": groups,
         "claim_count": model.claims.len(),
-        "filters": claim_filters(model, shared.backlinks),
+        "filters": claim_filters(model, &shared.backlinks),
     });
     finish("claims/index.html", "claims.html", pt, data)
 }
@@ -536,10 +541,10 @@ struct SourceView {
     url: Option<String>,
 }
 
-fn source_views(
-    pt: &mut PageText,
-    model: &Model,
-    sources: &[Source],
+fn source_views<'m>(
+    pt: &mut PageText<'_, 'm>,
+    model: &'m Model,
+    sources: &'m [Source],
     found: &[Option<std::ops::Range<usize>>],
     anchor: impl Fn(usize) -> String,
 ) -> Vec<SourceView> {
@@ -574,7 +579,7 @@ fn source_views(
 }
 
 /// `claims/ID.html`.
-pub fn claim(shared: &Shared, c: usize) -> PageData {
+pub fn claim<'m>(shared: &Shared<'m>, c: usize) -> PageData<'m> {
     let model = shared.model;
     let claim = &model.claims[c];
     let path = format!("claims/{}.html", claim.id);
@@ -629,7 +634,7 @@ pub fn claim(shared: &Shared, c: usize) -> PageData {
 const GLOSSARY_WORDS: usize = 24;
 
 /// `actors/index.html`: actors and terms A–Z.
-pub fn glossary_index(shared: &Shared) -> PageData {
+pub fn glossary_index<'m>(shared: &Shared<'m>) -> PageData<'m> {
     let model = shared.model;
     let pt = PageText::new(shared, "actors/index.html", "Glossary");
     let mut letters: Vec<Value> = Vec::new();
@@ -665,14 +670,14 @@ pub fn glossary_index(shared: &Shared) -> PageData {
 
 /// `actors/ID.html` or `terms/ID.html`; `mentions` are the entry's mentions
 /// across the site.
-pub fn entry(shared: &Shared, i: usize, mentions: Vec<MentionRecord>) -> PageData {
+pub fn entry<'m>(shared: &Shared<'m>, i: usize, mentions: Vec<MentionRecord<'m>>) -> PageData<'m> {
     let model = shared.model;
     let e = &model.entries[i];
     let path = format!("{}.html", e.key());
     let mut pt = PageText::new(shared, &path, &e.name).of_entry(i);
     let summary = pt.home_opt(&e.summary);
-    let links = shared.backlinks;
-    let cards = |pt: &mut PageText, claims: &[usize]| -> Vec<ClaimCard> {
+    let links = &shared.backlinks;
+    let cards = |pt: &mut PageText<'_, 'm>, claims: &[usize]| -> Vec<ClaimCard> {
         claims.iter().map(|&c| claim_card(pt, model, c)).collect()
     };
     let by = cards(&mut pt, &links.claims_by[i]);
@@ -688,7 +693,16 @@ pub fn entry(shared: &Shared, i: usize, mentions: Vec<MentionRecord>) -> PageDat
         .collect();
     let mentions: Vec<Value> = mentions
         .into_iter()
-        .map(|m| json!({"href": format!("../{}", m.href), "page": m.page, "before": m.before, "text": m.text, "after": m.after}))
+        .map(|m| {
+            let (before, after) = context(m.text, m.range.start, m.range.end);
+            json!({
+                "href": format!("../{}#m-{}-{}", m.page.path, e.id, m.n),
+                "page": m.page.label,
+                "before": before,
+                "text": &m.text[m.range.clone()],
+                "after": after,
+            })
+        })
         .collect();
     let data = json!({
         "id": e.id,
@@ -710,7 +724,7 @@ pub fn entry(shared: &Shared, i: usize, mentions: Vec<MentionRecord>) -> PageDat
 }
 
 /// `timeline/index.html`.
-pub fn timeline(shared: &Shared) -> PageData {
+pub fn timeline<'m>(shared: &Shared<'m>) -> PageData<'m> {
     let model = shared.model;
     let mut pt = PageText::new(shared, "timeline/index.html", "Timeline");
     let mut events = Vec::new();
@@ -743,7 +757,7 @@ pub fn timeline(shared: &Shared) -> PageData {
 }
 
 /// `coverage/index.html`: which source reports which claim.
-pub fn coverage(shared: &Shared) -> PageData {
+pub fn coverage<'m>(shared: &Shared<'m>) -> PageData<'m> {
     let model = shared.model;
     let mut pt = PageText::new(shared, "coverage/index.html", "Coverage");
     // One column per outlet, in the order of their first article.
@@ -845,7 +859,7 @@ pub fn coverage(shared: &Shared) -> PageData {
 pub const COVERAGE_MAX_COLUMNS: usize = 12;
 
 /// `404.html`.
-pub fn not_found(shared: &Shared) -> PageData {
+pub fn not_found<'m>(shared: &Shared<'m>) -> PageData<'m> {
     let pt = PageText::new(shared, "404.html", "Not found");
     finish("404.html", "404.html", pt, json!({}))
 }

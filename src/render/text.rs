@@ -2,6 +2,8 @@
 //! (`m-ENTRY-N`), and the mentions recorded for the glossary.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::sync::Arc;
 
 use crate::anchor::{Anchors, Owner};
 use crate::markdown::{self, Doc, Mark, MarkKind, Note};
@@ -13,23 +15,32 @@ pub struct Shared<'m> {
     pub model: &'m Model,
     pub anchors: &'m Anchors,
     pub matcher: &'m Matcher,
-    pub backlinks: &'m super::pages::Backlinks,
+    pub backlinks: super::pages::Backlinks,
 }
 
-/// One mention, as the glossary lists it.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct MentionRecord {
+/// One mention, as the glossary lists it: it borrows the text it is in, and
+/// the glossary page takes the words around it from there.
+#[derive(Debug, Clone)]
+pub struct MentionRecord<'m> {
     /// The entry mentioned.
-    #[serde(skip)]
     pub entry: usize,
-    /// Where it is, from the site's root: `articles/x.html#m-petro-3`.
-    pub href: String,
-    /// The page it is on, as a reader names it.
-    pub page: String,
-    /// The words around it.
-    pub before: String,
-    pub text: String,
-    pub after: String,
+    /// The page it is on.
+    pub page: Arc<RecordPage>,
+    /// It is the entry's `n`-th mention on that page: `#m-ID-n`.
+    pub n: usize,
+    /// The visible text it is in, and where in it.
+    pub text: &'m str,
+    pub range: Range<usize>,
+}
+
+/// A page with mentions, as the glossary names it: one per page, shared by
+/// the page's records.
+#[derive(Debug)]
+pub struct RecordPage {
+    /// From the site's root: `articles/x.html`.
+    pub path: String,
+    /// As a reader names it.
+    pub label: String,
 }
 
 /// What the script shows when a reader points at a highlight or a mention:
@@ -63,7 +74,9 @@ pub struct PageText<'s, 'm> {
     pub root: &'static str,
     counts: HashMap<usize, usize>,
     /// The mentions in the texts whose home is this page, in order, for the glossary.
-    pub records: Vec<MentionRecord>,
+    pub records: Vec<MentionRecord<'m>>,
+    /// This page, for its records; made at the first.
+    record_page: Option<Arc<RecordPage>>,
     recording: bool,
     /// The previews of what this page highlights or mentions, by key.
     pub previews: BTreeMap<String, Preview>,
@@ -83,6 +96,7 @@ impl<'s, 'm> PageText<'s, 'm> {
             root,
             counts: HashMap::new(),
             records: Vec::new(),
+            record_page: None,
             recording: false,
             previews: BTreeMap::new(),
             own: None,
@@ -97,13 +111,13 @@ impl<'s, 'm> PageText<'s, 'm> {
 
     /// Renders a Markdown text shown here but at home on another page: its
     /// mentions are linked and numbered, but the glossary lists them elsewhere.
-    pub fn text(&mut self, text: &Text) -> String {
+    pub fn text(&mut self, text: &'m Text) -> String {
         self.doc(&text.doc, Vec::new(), &[])
     }
 
     /// Renders a Markdown text whose home is this page: the glossary lists its
     /// mentions as being here.
-    pub fn home(&mut self, text: &Text) -> String {
+    pub fn home(&mut self, text: &'m Text) -> String {
         self.recording = true;
         let html = self.doc(&text.doc, Vec::new(), &[]);
         self.recording = false;
@@ -111,7 +125,7 @@ impl<'s, 'm> PageText<'s, 'm> {
     }
 
     /// Like [`PageText::home`] for an optional text; empty when absent.
-    pub fn home_opt(&mut self, text: &Option<Text>) -> String {
+    pub fn home_opt(&mut self, text: &'m Option<Text>) -> String {
         text.as_ref().map(|t| self.home(t)).unwrap_or_default()
     }
 
@@ -182,7 +196,7 @@ impl<'s, 'm> PageText<'s, 'm> {
         html
     }
 
-    fn doc(&mut self, doc: &Doc, mut marks: Vec<Mark>, notes: &[Note]) -> String {
+    fn doc(&mut self, doc: &'m Doc, mut marks: Vec<Mark>, notes: &[Note]) -> String {
         let model = self.shared.model;
         for found in self.shared.matcher.find_in_doc(doc) {
             if Some(found.entry) == self.own {
@@ -193,14 +207,18 @@ impl<'s, 'm> PageText<'s, 'm> {
             *n += 1;
             let anchor = format!("m-{}-{}", entry.id, n);
             if self.recording {
-                let (before, after) = context(&doc.text, found.range.start, found.range.end);
+                let page = self.record_page.get_or_insert_with(|| {
+                    Arc::new(RecordPage {
+                        path: self.path.clone(),
+                        label: self.label.clone(),
+                    })
+                });
                 self.records.push(MentionRecord {
                     entry: found.entry,
-                    href: format!("{}#{}", self.path, anchor),
-                    page: self.label.clone(),
-                    before,
-                    text: doc.text[found.range.clone()].to_string(),
-                    after,
+                    page: Arc::clone(page),
+                    n: *n,
+                    text: &doc.text,
+                    range: found.range.clone(),
                 });
             }
             let preview = self.preview_entry(found.entry);
