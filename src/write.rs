@@ -93,11 +93,8 @@ impl Staging {
             _ => PathBuf::from("."),
         };
         fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+        remove_leftovers(&parent, &name)?;
         let dir = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-        if dir.exists() {
-            fs::remove_dir_all(&dir)
-                .with_context(|| format!("removing the leftover {}", dir.display()))?;
-        }
         fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         Ok(Staging {
             output: output.to_path_buf(),
@@ -172,10 +169,49 @@ impl Drop for Staging {
     }
 }
 
+/// Removes what builds killed before they finished left beside the output:
+/// `.NAME.tmp-PID` (a new site not swapped in, or after the swap the
+/// previous one) and `.NAME.old-PID` folders.
+fn remove_leftovers(parent: &Path, name: &str) -> Result<()> {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Ok(());
+    };
+    let prefixes = [format!(".{name}.tmp-"), format!(".{name}.old-")];
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        let leftover = prefixes.iter().any(|p| {
+            file_name
+                .strip_prefix(p.as_str())
+                .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+        });
+        if leftover && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            fs::remove_dir_all(entry.path())
+                .with_context(|| format!("removing the leftover {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Puts the new site in place of the previous one in one step, so that a
+/// build killed at any moment leaves one site or the other whole: on Linux
+/// the two folders are exchanged atomically (`renameat2` with
+/// `RENAME_EXCHANGE`), and the previous site, now under the staging name,
+/// is removed afterwards.
 fn swap(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<()> {
     if !output.exists() {
         return fs::rename(staging, output)
             .with_context(|| format!("moving the new site into {}", output.display()));
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        if renameat_with(CWD, staging, CWD, output, RenameFlags::EXCHANGE).is_ok() {
+            return fs::remove_dir_all(staging).with_context(|| {
+                format!("removing the previous site, now at {}", staging.display())
+            });
+        }
+        // A file system without the exchange: two renames, as elsewhere.
     }
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
     if old.exists() {
