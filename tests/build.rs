@@ -2,6 +2,8 @@
 
 mod common;
 
+use common::read_site;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -23,25 +25,6 @@ fn build_into(root: &Path, output: &Path) -> Result<briefing::Outcome, Failure> 
         progress: None,
         base_url: None,
     })
-}
-
-/// Every file of a built site, by path relative to its root.
-fn read_site(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path()
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/"),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
 }
 
 fn sel(s: &str) -> Selector {
@@ -452,13 +435,7 @@ fn a_briefing_written_by_someone_else_builds_and_its_highlights_read_its_quotes(
 
 /// minify-html as a whole page, the way the built-in templates are minified.
 fn minified(html: &[u8]) -> Vec<u8> {
-    let mut cfg = minify_html::Cfg::new();
-    cfg.keep_html_and_head_opening_tags = true;
-    cfg.keep_closing_tags = true;
-    cfg.minify_css = true;
-    cfg.allow_noncompliant_unquoted_attribute_values = false;
-    cfg.allow_removing_spaces_between_attributes = false;
-    minify_html::minify(html, &cfg)
+    minify_html::minify(html, &briefing::render::theme::minify_config())
 }
 
 #[test]

@@ -1,10 +1,10 @@
 //! A build killed at any moment (SIGKILL, at random points) leaves the
 //! previous site or the new one, whole: never a mix, never no site.
 
-#[allow(dead_code)] // not every helper is used here
 mod common;
 
-use std::collections::BTreeMap;
+use common::read_site;
+
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -25,19 +25,6 @@ fn build(root: &Path, out: &Path) -> Command {
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     cmd
-}
-
-/// Every file of a site by path, with its contents.
-fn read_site(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let path = e.path().strip_prefix(dir).unwrap().to_string_lossy();
-            (path.replace('\\', "/"), fs::read(e.path()).unwrap())
-        })
-        .collect()
 }
 
 /// Kills `runs` builds at random moments, alternating between two

@@ -147,6 +147,14 @@ pub fn load(root: &Path, sources: &mut Sources) -> Result<Theme, Vec<Diagnostic>
 /// an attribute would, and strings inside an attribute's value are in
 /// single quotes (`class="{% if k == 'a' %}…{% endif %}"`).
 pub fn minify_template(text: &str) -> String {
+    let mut cfg = minify_config();
+    cfg.preserve_brace_template_syntax = true;
+    String::from_utf8_lossy(&minify_html::minify(text.as_bytes(), &cfg)).into_owned()
+}
+
+/// How markup is minified: valid HTML kept (closing tags, quoted values
+/// where needed, spaces between attributes), CSS minified.
+pub fn minify_config() -> minify_html::Cfg {
     let mut cfg = minify_html::Cfg::new();
     cfg.keep_html_and_head_opening_tags = true;
     cfg.keep_closing_tags = true;
@@ -154,8 +162,7 @@ pub fn minify_template(text: &str) -> String {
     cfg.minify_doctype = false;
     cfg.allow_noncompliant_unquoted_attribute_values = false;
     cfg.allow_removing_spaces_between_attributes = false;
-    cfg.preserve_brace_template_syntax = true;
-    String::from_utf8_lossy(&minify_html::minify(text.as_bytes(), &cfg)).into_owned()
+    cfg
 }
 
 /// `style.css` → `style.0123abcd.css`, from the contents' BLAKE3 hash.

@@ -1,5 +1,7 @@
-//! Helpers shared by the end-to-end tests.
+//! Helpers shared by the end-to-end tests; each test file uses some of them.
+#![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
@@ -28,4 +30,17 @@ pub fn remove_base_url(root: &Path) {
         .collect();
     assert_ne!(without, yaml, "the briefing has a base_url");
     fs::write(&file, without).unwrap();
+}
+
+/// Every file of a built site, by path relative to its root (`/` separators).
+pub fn read_site(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let path = e.path().strip_prefix(dir).unwrap().to_string_lossy();
+            (path.replace('\\', "/"), fs::read(e.path()).unwrap())
+        })
+        .collect()
 }
