@@ -1,6 +1,7 @@
 //! Anchor: find each source's quote in its article's visible text, and count
 //! the mentions of every glossary entry.
 
+use std::collections::HashSet;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -248,7 +249,7 @@ fn occurrences_help(text: &str, starts: &[usize], all: &[usize], len: usize) -> 
     let mut help = String::from(
         "say which one with `occurrence: N` or a `prefix:`/`suffix:`; the occurrences are:",
     );
-    for &s in starts {
+    for &s in starts.iter().take(LISTED_OCCURRENCES) {
         let n = all.iter().position(|&x| x == s).map_or(0, |p| p + 1);
         let before = tail_words(&text[..s], 4);
         let after = head_words(&text[s + len..], 4);
@@ -261,8 +262,17 @@ fn occurrences_help(text: &str, starts: &[usize], all: &[usize], len: usize) -> 
             &text[s..s + len]
         ));
     }
+    if starts.len() > LISTED_OCCURRENCES {
+        help.push_str(&format!(
+            "\n… and {} more: a longer quote would pick one more easily",
+            starts.len() - LISTED_OCCURRENCES
+        ));
+    }
     help
 }
+
+/// How many occurrences of an ambiguous quote its error lists.
+const LISTED_OCCURRENCES: usize = 10;
 
 /// The shortest `prefix:` (or else `suffix:`) of whole words that picks only
 /// the occurrence at `start`.
@@ -320,11 +330,19 @@ fn head_words(text: &str, n: usize) -> String {
     text.split(' ').take(n + 1).collect::<Vec<_>>().join(" ")
 }
 
+/// Quotes longer than this (in bytes) are compared with their closest
+/// passage word by word, not by edit distance, which grows with the square
+/// of the length.
+const LONG_QUOTE: usize = 1_000;
+
 /// The passage of `text` closest to `quote`, with what differs marked.
 fn closest_help(text: &str, quote: &str) -> String {
     let Some(passage) = closest_passage(text, quote) else {
         return "the article's text is empty".into();
     };
+    if quote.len() > LONG_QUOTE {
+        return long_quote_help(passage, quote);
+    }
     let diff = similar::TextDiff::from_words(quote, passage);
     let mut marked = String::new();
     for change in diff.iter_all_changes() {
@@ -340,25 +358,58 @@ fn closest_help(text: &str, quote: &str) -> String {
     )
 }
 
+/// For a long quote: where the closest passage starts, and the first word
+/// where the two part.
+fn long_quote_help(passage: &str, quote: &str) -> String {
+    let start = head_words(passage, 11);
+    let mut help = format!("the closest passage in the article starts:\n  {start}…\n");
+    let mut theirs = passage.split(' ');
+    let first_difference = quote
+        .split(' ')
+        .enumerate()
+        .find_map(|(i, word)| match theirs.next() {
+            Some(other) if other == word => None,
+            other => Some((i + 1, word, other)),
+        });
+    match first_difference {
+        Some((n, word, Some(other))) => help.push_str(&format!(
+            "the first difference is at word {n} of the quote: the quote has `{word}`, the article `{other}`\n"
+        )),
+        Some((n, word, None)) => help.push_str(&format!(
+            "the passage ends before word {n} of the quote, `{word}`\n"
+        )),
+        None => {}
+    }
+    help.push_str("copy the passage exactly as the article prints it");
+    help
+}
+
 /// The window of whole words of `text` most like `quote`.
 pub fn closest_passage<'t>(text: &'t str, quote: &str) -> Option<&'t str> {
     let words: Vec<(usize, usize)> = word_spans(text);
     if words.is_empty() {
         return None;
     }
-    let quote_words: Vec<&str> = quote.split(' ').collect();
-    let k = quote_words.len().clamp(1, words.len());
-    // First, the starts whose window shares the most words with the quote.
-    let mut scored: Vec<(usize, usize)> = (0..=words.len() - k)
-        .map(|i| {
-            let shared = words[i..i + k]
-                .iter()
-                .filter(|(a, b)| quote_words.contains(&&text[*a..*b]))
-                .count();
-            (shared, i)
-        })
+    let quote_words: HashSet<&str> = quote.split(' ').collect();
+    let k = quote.split(' ').count().clamp(1, words.len());
+    // First, the starts whose window of k words shares the most words with
+    // the quote, counted as the window slides.
+    let in_quote: Vec<bool> = words
+        .iter()
+        .map(|&(a, b)| quote_words.contains(&text[a..b]))
         .collect();
+    let mut shared = in_quote[..k].iter().filter(|&&x| x).count();
+    let mut scored = Vec::with_capacity(words.len() - k + 1);
+    scored.push((shared, 0));
+    for i in 1..=words.len() - k {
+        shared = shared + usize::from(in_quote[i + k - 1]) - usize::from(in_quote[i - 1]);
+        scored.push((shared, i));
+    }
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    if quote.len() > LONG_QUOTE {
+        let i = scored[0].1;
+        return Some(&text[words[i].0..words[i + k - 1].1]);
+    }
     // Then, among the best few, the window (of about the quote's length) with the smallest edit distance.
     let mut best: Option<(f64, usize, usize)> = None;
     for &(_, i) in scored.iter().take(5) {

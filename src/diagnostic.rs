@@ -182,9 +182,17 @@ impl Sources {
                 let _ = writeln!(out, "  {arrow} {file}:{line}:{}", d.span.column);
                 gutter = " ".repeat(line.to_string().len());
                 let text = text.trim_end_matches('\r');
-                let shown: String = text.chars().take(200).collect();
+                // A long line is shown as 200 characters around the span.
+                let column = d.span.column.saturating_sub(1);
+                let skip = column.saturating_sub(100);
+                let mut shown: String = text.chars().skip(skip).take(200).collect();
+                let mut start = column - skip;
+                if skip > 0 {
+                    shown.insert(0, '…');
+                    start += 1;
+                }
                 let width = shown.chars().count();
-                let start = d.span.column.saturating_sub(1).min(width);
+                let start = start.min(width);
                 let len = d.span.len.max(1).min(width.saturating_sub(start).max(1));
                 let bar = paint(frame, &format!("{gutter} |"));
                 let _ = writeln!(out, "{bar}");

@@ -9,6 +9,7 @@ pub mod date;
 pub mod diagnostic;
 pub mod export;
 pub mod init;
+pub mod limits;
 pub mod load;
 pub mod markdown;
 pub mod mentions;

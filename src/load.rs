@@ -3,6 +3,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use std::borrow::Cow;
 
@@ -13,6 +14,7 @@ use serde_saphyr::{Location, Spanned};
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, Sources, Span, did_you_mean};
+use crate::limits::{Limits, Size};
 use crate::schema;
 
 /// A value with the place it was written.
@@ -362,8 +364,7 @@ pub fn briefing_file() -> PathBuf {
 }
 
 /// Reads the briefing at `root`. Every problem found becomes a diagnostic.
-pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
-    let mut loaded = Loaded::default();
+pub fn load(root: &Path, limits: &Limits) -> (Loaded, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let content = root.join("content");
     if !content.is_dir() {
@@ -376,11 +377,55 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
             )
             .with_help("run the command in a briefing's folder, or name one with --root DIR"),
         );
-        return (loaded, diags);
+        return (Loaded::default(), diags);
     }
+    let reader = Reader::new(root, limits);
     let file = briefing_file();
-    if let Some(text) = read_text(root, &file, &mut diags) {
-        loaded.briefing = parse_yaml::<RawBriefing>(&file, &text, 0, &mut diags).flatten();
+    let briefing = reader.read(&file, &mut diags).map(|text| (file, text));
+    // Articles are many: read them in parallel, then merge in file order so
+    // that diagnostics come out the same every time.
+    let read_all = |files: Vec<PathBuf>, diags: &mut Vec<Diagnostic>| {
+        let read: Vec<_> = files
+            .into_par_iter()
+            .map(|file| {
+                let mut file_diags = Vec::new();
+                let text = reader.read(&file, &mut file_diags);
+                (file, text, file_diags)
+            })
+            .collect();
+        let mut texts = Vec::new();
+        for (file, text, file_diags) in read {
+            diags.extend(file_diags);
+            texts.extend(text.map(|text| (file, text)));
+        }
+        texts
+    };
+    let articles = files_in(root, "content/articles", Some(&["md"]), &mut diags);
+    let articles = read_all(articles, &mut diags);
+    let annotations = files_in(
+        root,
+        "content/annotations",
+        Some(&["yaml", "yml"]),
+        &mut diags,
+    );
+    let annotations = read_all(annotations, &mut diags);
+    let (loaded, parse_diags) = parse(briefing, articles, annotations, limits);
+    diags.extend(parse_diags);
+    (loaded, diags)
+}
+
+/// Parses a briefing's files, given as `(path, text)`: `content/briefing.yaml`,
+/// the articles and the annotation files. The texts go into the sources.
+pub fn parse(
+    briefing: Option<(PathBuf, String)>,
+    articles: Vec<(PathBuf, String)>,
+    annotations: Vec<(PathBuf, String)>,
+    limits: &Limits,
+) -> (Loaded, Vec<Diagnostic>) {
+    let mut loaded = Loaded::default();
+    let mut diags = Vec::new();
+    if let Some((file, text)) = briefing {
+        loaded.briefing = parse_yaml::<RawBriefing>(&file, &text, 0, limits, &mut diags).flatten();
         if loaded.briefing.is_none() && !diags.iter().any(|d| d.file == file) {
             diags.push(
                 Diagnostic::error("missing-key", &file, Span::file(), "briefing.yaml is empty")
@@ -389,48 +434,75 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
         }
         loaded.sources.insert(file, text);
     }
-    // Articles are many: read and parse them in parallel, then merge in
-    // file order so that diagnostics come out the same every time.
-    let files = files_in(root, "content/articles", &["md"], &mut diags);
-    let parsed: Vec<_> = files
-        .into_par_iter()
-        .map(|file| {
+    let parsed: Vec<_> = articles
+        .par_iter()
+        .map(|(file, text)| {
             let mut file_diags = Vec::new();
-            let text = read_text(root, &file, &mut file_diags);
-            let article = text
-                .as_ref()
-                .and_then(|text| parse_article(&file, text, &mut file_diags));
-            (file, text, article, file_diags)
+            let article = parse_article(file, text, limits, &mut file_diags);
+            (article, file_diags)
         })
         .collect();
-    for (file, text, article, file_diags) in parsed {
+    for (article, file_diags) in parsed {
         diags.extend(file_diags);
         loaded.articles.extend(article);
-        if let Some(text) = text {
-            loaded.sources.insert(file, text);
-        }
     }
     loaded.articles.sort_by(|a, b| a.id.cmp(&b.id));
-    for file in files_in(root, "content/annotations", &["yaml", "yml"], &mut diags) {
-        if let Some(text) = read_text(root, &file, &mut diags) {
-            if let Some(parsed) = parse_yaml::<RawAnnotations>(&file, &text, 0, &mut diags) {
-                loaded
-                    .annotations
-                    .push((file.clone(), parsed.unwrap_or_default()));
+    // Past the limit of claims, the remaining files are not parsed: the
+    // build stops on that error anyway.
+    let claims = AtomicUsize::new(0);
+    let parsed: Vec<_> = annotations
+        .par_iter()
+        .map(|(file, text)| {
+            let mut file_diags = Vec::new();
+            if claims.load(Ordering::Relaxed) > limits.claims {
+                return (None, file_diags);
             }
-            loaded.sources.insert(file, text);
+            let parsed = parse_yaml::<RawAnnotations>(file, text, 0, limits, &mut file_diags);
+            if let Some(Some(parsed)) = &parsed {
+                claims.fetch_add(parsed.claims.len(), Ordering::Relaxed);
+            }
+            (parsed, file_diags)
+        })
+        .collect();
+    for ((file, _), (parsed, file_diags)) in annotations.iter().zip(parsed) {
+        diags.extend(file_diags);
+        if let Some(parsed) = parsed {
+            loaded
+                .annotations
+                .push((file.clone(), parsed.unwrap_or_default()));
         }
+    }
+    let claims = claims.into_inner();
+    if claims > limits.claims {
+        diags.push(
+            Diagnostic::error(
+                "limit-claims",
+                Path::new("content/annotations"),
+                Span::file(),
+                format!(
+                    "the briefing has more than {} claims, the limit ({claims} in the files read before stopping)",
+                    limits.claims
+                ),
+            )
+            .with_help(
+                "each claim is a page: if the briefing is meant to be this large, raise the limit with `--limit claims=N`, N at least the number of claims",
+            ),
+        );
+    }
+    for (file, text) in articles.into_iter().chain(annotations) {
+        loaded.sources.insert(file, text);
     }
     (loaded, diags)
 }
 
-/// The files with one of `extensions` under `root/dir`, relative to `root`,
-/// sorted by path. Other files are reported, since they would otherwise be
-/// silently ignored.
-fn files_in(
+/// The files under `root/dir`, relative to `root` and sorted by path: those
+/// with one of `extensions`, or all. Other files are reported, since they
+/// would otherwise be silently ignored, and so are links that lead out of
+/// the briefing's folder.
+pub fn files_in(
     root: &Path,
     dir: &str,
-    extensions: &[&str],
+    extensions: Option<&[&str]>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<PathBuf> {
     let mut files = Vec::new();
@@ -451,19 +523,30 @@ fn files_in(
                     "unreadable",
                     &path,
                     Span::file(),
-                    format!("cannot read: {err}"),
+                    format!("cannot read: {}", io_reason(err.io_error())),
                 ));
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
-            continue;
-        }
         let Ok(relative) = entry.path().strip_prefix(root) else {
             continue;
         };
         let name = entry.file_name().to_string_lossy();
-        if name.starts_with('.') {
+        if name.starts_with('.') || entry.file_type().is_dir() {
+            continue;
+        }
+        // A link is read as the file it leads to (the reader checks that
+        // it stays in the briefing); a link to a folder is not followed.
+        if entry.path_is_symlink() && entry.path().is_dir() {
+            diags.push(
+                Diagnostic::warning(
+                    "ignored-file",
+                    relative,
+                    Span::file(),
+                    "this is a link to a folder, and links to folders are not followed",
+                )
+                .with_help("move the folder here instead of linking it"),
+            );
             continue;
         }
         let ext = entry
@@ -471,76 +554,185 @@ fn files_in(
             .extension()
             .and_then(|e| e.to_str())
             .unwrap_or("");
-        if extensions.contains(&ext) {
-            files.push(relative.to_path_buf());
-        } else {
-            let wanted = extensions
-                .iter()
-                .map(|e| format!(".{e}"))
-                .collect::<Vec<_>>()
-                .join(" or ");
-            diags.push(
-                Diagnostic::warning(
-                    "ignored-file",
-                    relative,
-                    Span::file(),
-                    format!("this file is ignored: files here end in {wanted}"),
-                )
-                .with_help("rename it, or move it out of the content folder"),
-            );
+        match extensions {
+            Some(extensions) if !extensions.contains(&ext) => {
+                let wanted = extensions
+                    .iter()
+                    .map(|e| format!(".{e}"))
+                    .collect::<Vec<_>>()
+                    .join(" or ");
+                diags.push(
+                    Diagnostic::warning(
+                        "ignored-file",
+                        relative,
+                        Span::file(),
+                        format!("this file is ignored: files here end in {wanted}"),
+                    )
+                    .with_help("rename it, or move it out of the content folder"),
+                );
+            }
+            _ => files.push(relative.to_path_buf()),
         }
     }
     files
 }
 
-fn read_text(root: &Path, file: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
-    let bytes = match fs::read(root.join(file)) {
-        Ok(bytes) => bytes,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            diags.push(
-                Diagnostic::error("missing-file", file, Span::file(), "file not found")
-                    .with_help("a briefing needs content/briefing.yaml with at least a `title:`"),
-            );
-            return None;
+/// Reads the files of one briefing: as UTF-8 without a byte-order mark,
+/// within the size limit, and never from outside the briefing's folder.
+pub struct Reader<'a> {
+    root: &'a Path,
+    /// The briefing's folder with every link resolved, when it has one.
+    real_root: Option<PathBuf>,
+    limits: &'a Limits,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(root: &'a Path, limits: &'a Limits) -> Self {
+        Reader {
+            root,
+            real_root: fs::canonicalize(root).ok(),
+            limits,
         }
-        Err(err) => {
-            diags.push(Diagnostic::error(
+    }
+
+    /// The text of `file` (relative to the root), or `None` with a
+    /// diagnostic saying why not.
+    pub fn read(&self, file: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
+        let path = self.root.join(file);
+        let unreadable = |err: &std::io::Error| {
+            Diagnostic::error(
                 "unreadable",
                 file,
                 Span::file(),
-                format!("cannot read the file: {err}"),
-            ));
-            return None;
-        }
-    };
-    match String::from_utf8(bytes) {
-        Ok(mut text) => {
-            if text.starts_with('\u{feff}') {
-                text.drain(..3);
+                format!("cannot read the file: {}", io_reason(Some(err))),
+            )
+        };
+        let real = match fs::canonicalize(&path) {
+            Ok(real) => real,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                let dangling = fs::symlink_metadata(&path).is_ok();
+                diags.push(if dangling {
+                    Diagnostic::error(
+                        "unreadable",
+                        file,
+                        Span::file(),
+                        "the file is a link to nothing: what it points to does not exist",
+                    )
+                    .with_help("remove the link, or point it at a file in the briefing")
+                } else {
+                    Diagnostic::error("missing-file", file, Span::file(), "file not found")
+                        .with_help(
+                            "a briefing needs content/briefing.yaml with at least a `title:`",
+                        )
+                });
+                return None;
             }
-            Some(text)
-        }
-        Err(err) => {
-            let valid = err.utf8_error().valid_up_to();
-            let bytes = err.as_bytes();
-            let good = String::from_utf8_lossy(&bytes[..valid]);
-            let span = Span::from_offset(&good, good.len(), 1);
+            Err(err) => {
+                diags.push(unreadable(&err));
+                return None;
+            }
+        };
+        if let Some(root) = &self.real_root
+            && !real.starts_with(root)
+        {
             diags.push(
                 Diagnostic::error(
-                    "not-utf8",
+                    "outside-briefing",
                     file,
-                    Span::new(span.line, span.column, 1),
-                    "the file is not valid UTF-8",
+                    Span::file(),
+                    format!(
+                        "the file leads out of the briefing's folder: it is a link to {}",
+                        fs::read_link(&path).unwrap_or(real).display()
+                    ),
                 )
-                .with_help("save the file as UTF-8"),
+                .with_help(
+                    "copy the file into the briefing: links are followed only within its folder",
+                ),
             );
-            None
+            return None;
+        }
+        let size = match fs::metadata(&real) {
+            Ok(meta) => meta.len(),
+            Err(err) => {
+                diags.push(unreadable(&err));
+                return None;
+            }
+        };
+        if size > self.limits.file_size {
+            diags.push(
+                Diagnostic::error(
+                    "limit-file-size",
+                    file,
+                    Span::file(),
+                    format!(
+                        "the file is {}, more than the limit of {} for one file",
+                        Size(size),
+                        Size(self.limits.file_size)
+                    ),
+                )
+                .with_help(format!(
+                    "split it into several files, or raise the limit with `--limit file-size={}MB`",
+                    size.div_ceil(1_000_000)
+                )),
+            );
+            return None;
+        }
+        let bytes = match fs::read(&real) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                diags.push(unreadable(&err));
+                return None;
+            }
+        };
+        match String::from_utf8(bytes) {
+            Ok(mut text) => {
+                if text.starts_with('\u{feff}') {
+                    text.drain(..3);
+                }
+                Some(text)
+            }
+            Err(err) => {
+                let valid = err.utf8_error().valid_up_to();
+                let bytes = err.as_bytes();
+                let good = String::from_utf8_lossy(&bytes[..valid]);
+                let span = Span::from_offset(&good, good.len(), 1);
+                diags.push(
+                    Diagnostic::error(
+                        "not-utf8",
+                        file,
+                        Span::new(span.line, span.column, 1),
+                        "the file is not valid UTF-8",
+                    )
+                    .with_help("save the file as UTF-8"),
+                );
+                None
+            }
         }
     }
 }
 
+/// Why a file cannot be read, in words: "permission denied", not
+/// "Permission denied (os error 13)".
+fn io_reason(err: Option<&std::io::Error>) -> String {
+    let Some(err) = err else {
+        return "the folder cannot be listed".into();
+    };
+    let text = err.to_string();
+    let text = text.split(" (os error").next().unwrap_or(&text);
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// Splits an article into front matter and body and parses the front matter.
-fn parse_article(file: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Option<RawArticle> {
+fn parse_article(
+    file: &Path,
+    text: &str,
+    limits: &Limits,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<RawArticle> {
     let id = file.file_stem()?.to_string_lossy().into_owned();
     let Some((yaml, body, body_line)) = split_front_matter(text) else {
         diags.push(
@@ -549,7 +741,7 @@ fn parse_article(file: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Option
         );
         return None;
     };
-    let front = parse_yaml::<RawFrontMatter>(file, yaml, 1, diags)?;
+    let front = parse_yaml::<RawFrontMatter>(file, yaml, 1, limits, diags)?;
     let Some(front) = front else {
         diags.push(
             Diagnostic::error(
@@ -590,9 +782,10 @@ pub fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
     None
 }
 
-fn options() -> serde_saphyr::Options {
+fn options(limits: &Limits) -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
     options.with_snippet = false;
+    options.budget = Some(limits.yaml_budget());
     options
 }
 
@@ -602,19 +795,25 @@ fn parse_yaml<T: for<'de> Deserialize<'de>>(
     file: &Path,
     text: &str,
     line_offset: usize,
+    limits: &Limits,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Option<T>> {
-    match serde_saphyr::from_str_with_options::<Option<T>>(text, options()) {
+    match serde_saphyr::from_str_with_options::<Option<T>>(text, options(limits)) {
         Ok(value) => Some(value),
         Err(err) => {
-            diags.push(yaml_diagnostic(file, &err, line_offset));
+            diags.push(yaml_diagnostic(file, &err, line_offset, limits));
             None
         }
     }
 }
 
 /// Turns a YAML or shape error into a diagnostic in the user's words.
-fn yaml_diagnostic(file: &Path, err: &serde_saphyr::Error, line_offset: usize) -> Diagnostic {
+fn yaml_diagnostic(
+    file: &Path,
+    err: &serde_saphyr::Error,
+    line_offset: usize,
+    limits: &Limits,
+) -> Diagnostic {
     let err = err.without_snippet();
     let span = err
         .location()
@@ -627,6 +826,9 @@ fn yaml_diagnostic(file: &Path, err: &serde_saphyr::Error, line_offset: usize) -
             )
         })
         .unwrap_or_default();
+    if let Some(d) = budget_diagnostic(file, err, span, limits) {
+        return d;
+    }
     let full = err.to_string();
     let message = match full.rfind(" at line ") {
         Some(i) => &full[..i],
@@ -707,6 +909,98 @@ fn yaml_diagnostic(file: &Path, err: &serde_saphyr::Error, line_offset: usize) -
     }
 }
 
+/// A breached YAML budget, said as the limit it is and how to stay within
+/// it; `None` for any other error.
+fn budget_diagnostic(
+    file: &Path,
+    err: &serde_saphyr::Error,
+    span: Span,
+    limits: &Limits,
+) -> Option<Diagnostic> {
+    use serde_saphyr::budget::BudgetBreach as B;
+    let mut err = err;
+    while let serde_saphyr::Error::AliasError { error, .. }
+    | serde_saphyr::Error::WithSnippet { error, .. } = err
+    {
+        err = error;
+    }
+    let error = |message: String, help: &str| {
+        Some(Diagnostic::error("limit-yaml", file, span, message).with_help(help))
+    };
+    let deep_help = "nothing in a briefing nests more than five levels deep: look for an unclosed `[` or `{`, or indentation that runs away";
+    let alias_help = "write the repeated values out instead of `*name` aliases";
+    let size_help = "split the file into several files in the same folder (each is read on its own), or raise the limit with `--limit file-size=…`, which these grow with";
+    if err.to_string().contains("recursion limit exceeded") {
+        return error("the values are nested too deeply to read".into(), deep_help);
+    }
+    let serde_saphyr::Error::Budget { breach, .. } = err else {
+        return None;
+    };
+    match breach {
+        B::Depth { depth } => error(
+            format!("the values are nested {depth} levels deep, too deep to read"),
+            deep_help,
+        ),
+        B::Nodes { nodes } => error(
+            format!(
+                "the file holds more than {} values (keys, items and texts), the limit for one file",
+                nodes - 1
+            ),
+            size_help,
+        ),
+        B::Events { events } => error(
+            format!(
+                "the file holds more than {} YAML elements, the limit for one file",
+                events - 1
+            ),
+            size_help,
+        ),
+        B::ScalarBytes { .. } => error(
+            format!(
+                "the file's texts come to more than {}, the limit for one file: aliases (`*name`) repeat the text they point to",
+                Size(limits.yaml_text() as u64)
+            ),
+            "write the repeated values out instead of `*name` aliases, or raise the limit with `--limit file-size=…`, which this grows with",
+        ),
+        B::Aliases { aliases } => error(
+            format!(
+                "the file uses more than {} aliases (`*name`), the limit for one file",
+                aliases - 1
+            ),
+            alias_help,
+        ),
+        B::Anchors { anchors } => error(
+            format!(
+                "the file defines more than {} anchors (`&name`), the limit for one file",
+                anchors - 1
+            ),
+            alias_help,
+        ),
+        B::AliasAnchorRatio { aliases, anchors } => error(
+            format!(
+                "the file uses {aliases} aliases (`*name`) for {anchors} anchors (`&name`): too many repeats to read safely"
+            ),
+            alias_help,
+        ),
+        B::RecordedAnchorEvents { .. } | B::RecordedAnchorBytes { .. } => error(
+            "the anchors (`&name`) hold more than can be kept for their aliases".into(),
+            alias_help,
+        ),
+        B::Documents { documents } => error(
+            format!("the file holds {documents} YAML documents"),
+            "a briefing's file is one document: remove the `---` lines that start others",
+        ),
+        B::MergeKeys { .. } => error(
+            "the file uses too many merge keys (`<<`)".into(),
+            alias_help,
+        ),
+        other => error(
+            format!("the file goes beyond what can be read safely ({other:?})"),
+            size_help,
+        ),
+    }
+}
+
 fn allowed_keys(expected: &str) -> Vec<String> {
     let list = expected.trim_start_matches(", ");
     let list = list
@@ -752,8 +1046,13 @@ mod tests {
     #[test]
     fn unknown_keys_get_a_suggestion() {
         let mut diags = Vec::new();
-        let parsed =
-            parse_yaml::<RawAnnotations>(Path::new("a.yaml"), "claimz: []\n", 0, &mut diags);
+        let parsed = parse_yaml::<RawAnnotations>(
+            Path::new("a.yaml"),
+            "claimz: []\n",
+            0,
+            &Limits::default(),
+            &mut diags,
+        );
         assert!(parsed.is_none());
         assert_eq!(diags[0].message, "unknown key `claimz`");
         assert_eq!(

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use briefing::limits::Limits;
 use briefing::progress::Progress;
 use briefing::{BuildOptions, Failure, build};
 use clap::{Parser, Subcommand};
@@ -40,6 +41,8 @@ enum Command {
         /// (overrides `base_url` in briefing.yaml).
         #[arg(long)]
         base_url: Option<String>,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Start a new briefing in DIR: one sample article, its annotations, and a
     /// README on what to edit.
@@ -59,6 +62,8 @@ enum Command {
         /// The address to listen on.
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Print the JSON Schema of a kind of file, or keep the briefing's copies
     /// in ROOT/schemas/ current (editors use them through the
@@ -93,6 +98,8 @@ enum Command {
         /// Where the site will live (overrides `base_url` in briefing.yaml).
         #[arg(long)]
         base_url: Option<String>,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Check the content as a build does, writing nothing.
     Check {
@@ -106,7 +113,34 @@ enum Command {
         /// on standard output (for editors and CI).
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
+}
+
+/// `--limit NAME=VALUE`, repeated.
+#[derive(clap::Args)]
+struct LimitArgs {
+    /// Raise (or lower) a limit of the build: file-size=16MB (the largest
+    /// file in content/) or claims=100000 (the most claims). Repeatable.
+    #[arg(long = "limit", value_name = "NAME=VALUE", value_parser = check_limit)]
+    limit: Vec<String>,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        let mut limits = Limits::default();
+        for assignment in &self.limit {
+            // Each was checked when the command line was parsed.
+            let _ = limits.set(assignment);
+        }
+        limits
+    }
+}
+
+fn check_limit(assignment: &str) -> Result<String, String> {
+    Limits::default().set(assignment)?;
+    Ok(assignment.to_string())
 }
 
 /// The formats of `export`.
@@ -161,16 +195,23 @@ fn main() -> ExitCode {
             format,
             output,
             base_url,
-        } => return export(root, format, output, base_url),
+            limits,
+        } => return export(root, format, output, base_url, limits.limits()),
         Command::Schema {
             kind,
             write,
             check,
             root,
         } => return schema(kind, write, check, &root),
-        Command::Serve { root, port, bind } => {
+        Command::Serve {
+            root,
+            port,
+            bind,
+            limits,
+        } => {
             let options = briefing::serve::ServeOptions {
                 root,
+                limits: limits.limits(),
                 addr: std::net::SocketAddr::new(bind, port),
             };
             let served = briefing::serve::serve(&options, |addr| {
@@ -191,6 +232,7 @@ fn main() -> ExitCode {
             quiet,
             timings,
             base_url,
+            limits,
         } => (
             BuildOptions {
                 root,
@@ -199,6 +241,7 @@ fn main() -> ExitCode {
                 write: true,
                 progress: if quiet { None } else { Progress::on_terminal() },
                 base_url,
+                limits: limits.limits(),
             },
             quiet,
             timings,
@@ -207,6 +250,7 @@ fn main() -> ExitCode {
             root,
             deny_warnings,
             format: Format::Json,
+            limits,
         } => {
             let options = BuildOptions {
                 root,
@@ -215,6 +259,7 @@ fn main() -> ExitCode {
                 write: false,
                 progress: None,
                 base_url: None,
+                limits: limits.limits(),
             };
             return check_json(&options);
         }
@@ -222,6 +267,7 @@ fn main() -> ExitCode {
             root,
             deny_warnings,
             format: Format::Human,
+            limits,
         } => (
             BuildOptions {
                 root,
@@ -230,6 +276,7 @@ fn main() -> ExitCode {
                 write: false,
                 progress: Progress::on_terminal(),
                 base_url: None,
+                limits: limits.limits(),
             },
             false,
             false,
@@ -402,6 +449,7 @@ fn export(
     format: ExportFormat,
     output: Option<PathBuf>,
     base_url: Option<String>,
+    limits: Limits,
 ) -> ExitCode {
     let options = BuildOptions {
         root,
@@ -410,6 +458,7 @@ fn export(
         write: false,
         progress: Progress::on_terminal(),
         base_url,
+        limits,
     };
     let analysis = briefing::analyse(&options, &mut briefing::progress::Timings::default());
     if let Some(progress) = &options.progress {

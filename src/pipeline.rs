@@ -8,13 +8,14 @@ use std::time::{Duration, Instant};
 
 use crate::anchor::Anchors;
 use crate::diagnostic::{self, Diagnostic, Sources};
+use crate::limits::Limits;
 use crate::mentions::Matcher;
 use crate::model::Model;
 use crate::progress::{Progress, Timings};
 use crate::{anchor, load, render, resolve, write};
 
 /// What to build and how.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     /// The briefing's folder.
     pub root: PathBuf,
@@ -28,6 +29,8 @@ pub struct BuildOptions {
     pub progress: Option<Progress>,
     /// Where the site will live, overriding `base_url` of briefing.yaml.
     pub base_url: Option<String>,
+    /// The bounds of the build.
+    pub limits: Limits,
 }
 
 /// A build that succeeded.
@@ -99,7 +102,7 @@ pub fn build_with(
         diagnostics: mut diags,
         mut sources,
     } = analyse(options, &mut timings)?;
-    let theme = match render::theme::load(root, &mut sources) {
+    let theme = match render::theme::load(root, &options.limits, &mut sources) {
         Ok(theme) => Some(theme),
         Err(theme_diags) => {
             diags.extend(theme_diags);
@@ -220,7 +223,7 @@ pub fn analyse(options: &BuildOptions, timings: &mut Timings) -> Result<Analysis
     let progress = options.progress.as_ref();
     let stage = |name| progress.inspect(|p| p.stage(name, None));
     stage("reading");
-    let (loaded, mut diags) = load::load(&options.root);
+    let (loaded, mut diags) = load::load(&options.root, &options.limits);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(stop(diags, loaded.sources));
     }

@@ -20,6 +20,7 @@ use anyhow::{Context, Result};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use tiny_http::{Header, Request, Response, Server};
 
+use crate::limits::Limits;
 use crate::markdown::escape;
 use crate::pipeline::{BuildOptions, Failure, build_with};
 use crate::render;
@@ -31,6 +32,8 @@ pub struct ServeOptions {
     pub root: PathBuf,
     /// The address to listen on; port 0 picks a free port.
     pub addr: SocketAddr,
+    /// The bounds of each build.
+    pub limits: Limits,
 }
 
 /// The served site and who listens for its rebuilds.
@@ -39,6 +42,7 @@ struct State {
     listeners: Mutex<Vec<Sender<String>>>,
     cache: render::Cache,
     root: PathBuf,
+    limits: Limits,
 }
 
 /// The last good build, and the diagnostics of the last build if it failed.
@@ -73,6 +77,7 @@ pub fn serve(options: &ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<(
         listeners: Mutex::new(Vec::new()),
         cache: render::Cache::default(),
         root,
+        limits: options.limits,
     });
     rebuild(&state, "first build");
     let server = Server::http(options.addr)
@@ -175,6 +180,7 @@ fn rebuild(state: &State, why: &str) {
         write: false,
         progress: None,
         base_url: None,
+        limits: state.limits,
     };
     // A build never panics on content; if it does anyway, the server goes on
     // with the last good site.

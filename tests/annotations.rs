@@ -37,6 +37,7 @@ fn built(base_url: Option<&str>) -> Value {
         write: true,
         progress: None,
         base_url: base_url.map(str::to_string),
+        limits: Default::default(),
     })
     .unwrap_or_else(|_| panic!("the default briefing builds"));
     serde_json::from_str(&fs::read_to_string(out.join("annotations.jsonld")).unwrap()).unwrap()
@@ -210,6 +211,7 @@ fn each_quote_selector_finds_exactly_the_highlighted_place() {
         write: true,
         progress: None,
         base_url: Some(base.to_string()),
+        limits: Default::default(),
     })
     .unwrap_or_else(|_| panic!("the default briefing builds"));
     let mut checked = 0;

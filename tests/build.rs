@@ -24,6 +24,7 @@ fn build_into(root: &Path, output: &Path) -> Result<briefing::Outcome, Failure> 
         write: true,
         progress: None,
         base_url: None,
+        limits: Default::default(),
     })
 }
 
@@ -864,6 +865,7 @@ fn without_base_url_there_is_no_feed_nor_sitemap_and_a_warning_says_how() {
         write: true,
         progress: None,
         base_url: None,
+        limits: Default::default(),
     })
     .unwrap_or_else(|_| panic!("the build fails"));
     assert!(!out.join("feed.xml").exists() && !out.join("sitemap.xml").exists());
@@ -881,6 +883,7 @@ fn without_base_url_there_is_no_feed_nor_sitemap_and_a_warning_says_how() {
         write: true,
         progress: None,
         base_url: Some("https://example.net/x".into()),
+        limits: Default::default(),
     })
     .unwrap_or_else(|_| panic!("the build fails"));
     let feed = fs::read_to_string(out.join("feed.xml")).unwrap();

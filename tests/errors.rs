@@ -2,7 +2,7 @@
 //! one defect, and `expected.txt` is what `briefing check` must say about it,
 //! file, line, column, message and help included.
 //!
-//! An optional `args` file holds `--deny-warnings`. To write the expected
+//! An optional `args` file holds `--deny-warnings` or `--limit NAME=VALUE`. To write the expected
 //! files after a deliberate change of wording, run with `UPDATE_EXPECTED=1`
 //! and review the diff.
 
@@ -13,6 +13,13 @@ use briefing::{BuildOptions, Failure, build};
 
 fn check(case: &Path) -> String {
     let args = fs::read_to_string(case.join("args")).unwrap_or_default();
+    let mut limits = briefing::limits::Limits::default();
+    let mut words = args.split_whitespace();
+    while let Some(word) = words.next() {
+        if word == "--limit" {
+            limits.set(words.next().unwrap_or_default()).unwrap();
+        }
+    }
     let options = BuildOptions {
         root: case.to_path_buf(),
         output: None,
@@ -20,6 +27,7 @@ fn check(case: &Path) -> String {
         write: false,
         progress: None,
         base_url: None,
+        limits,
     };
     match build(&options) {
         Ok(outcome) => panic!(

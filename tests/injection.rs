@@ -110,6 +110,7 @@ fn build_site(root: &Path, out: &Path) {
         write: true,
         progress: None,
         base_url: None,
+        limits: Default::default(),
     });
     if let Err(Failure::Content {
         diagnostics,
@@ -290,6 +291,7 @@ fn addresses_that_would_run_script_are_refused_with_an_error() {
             write: true,
             progress: None,
             base_url: None,
+            limits: Default::default(),
         });
         match result {
             Err(Failure::Content { diagnostics, .. }) => {

@@ -23,6 +23,7 @@ fn every_page_kind_of_the_default_briefing() {
         write: true,
         progress: None,
         base_url: None,
+        limits: Default::default(),
     };
     assert!(build(&options).is_ok(), "the default briefing builds");
     let pages = [

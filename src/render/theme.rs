@@ -2,13 +2,13 @@
 //! overridden file by file by a briefing's own `templates/`.
 
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use tera::Tera;
-use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, Sources, Span};
+use crate::limits::Limits;
+use crate::load;
 
 include!(concat!(env!("OUT_DIR"), "/theme.rs"));
 
@@ -41,40 +41,29 @@ pub struct Asset {
 /// Loads the theme: built-in files, replaced by any file of the same name in
 /// `root/templates/`. The texts of those files go into `sources`, so that
 /// diagnostics can quote them.
-pub fn load(root: &Path, sources: &mut Sources) -> Result<Theme, Vec<Diagnostic>> {
+pub fn load(root: &Path, limits: &Limits, sources: &mut Sources) -> Result<Theme, Vec<Diagnostic>> {
     let mut files: BTreeMap<String, (String, Option<PathBuf>)> = BUILT_IN
         .iter()
         .map(|(name, text)| (name.to_string(), (text.to_string(), None)))
         .collect();
     let mut diags = Vec::new();
     let mut overrides = Vec::new();
-    let dir = root.join("templates");
-    if dir.is_dir() {
-        for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let Ok(name) = entry.path().strip_prefix(&dir) else {
-                continue;
-            };
-            let name = name.to_string_lossy().replace('\\', "/");
-            let relative = Path::new("templates").join(&name);
-            match fs::read_to_string(entry.path()) {
-                // A copy of a built-in file (as in this project's own
-                // folder) is that file.
-                Ok(text) if files.get(&name).is_some_and(|(t, _)| *t == text) => {}
-                Ok(text) => {
-                    overrides.push((relative.clone(), text.clone()));
-                    files.insert(name, (text, Some(relative)));
-                }
-                Err(err) => diags.push(Diagnostic::error(
-                    "unreadable",
-                    &relative,
-                    Span::file(),
-                    format!("cannot read the template: {err}"),
-                )),
-            }
+    let reader = load::Reader::new(root, limits);
+    for relative in load::files_in(root, "templates", None, &mut diags) {
+        let Some(text) = reader.read(&relative, &mut diags) else {
+            continue;
+        };
+        let Ok(name) = relative.strip_prefix("templates") else {
+            continue;
+        };
+        let name = name.to_string_lossy().replace('\\', "/");
+        // A copy of a built-in file (as in this project's own folder) is
+        // that file.
+        if files.get(&name).is_some_and(|(t, _)| *t == text) {
+            continue;
         }
+        overrides.push((relative.clone(), text.clone()));
+        files.insert(name, (text, Some(relative)));
     }
     let mut hasher = blake3::Hasher::new();
     for (name, (text, _)) in &files {
