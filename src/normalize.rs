@@ -59,7 +59,17 @@ impl Normalized {
         )
     }
 
-    /// Every start of `needle` in the text, overlapping ones included.
+    /// Whether `start..end` begins and ends between characters of the
+    /// original (not inside a letter and its accents, nor inside what one
+    /// character was folded into).
+    fn on_boundaries(&self, start: usize, end: usize) -> bool {
+        (start == 0 || self.origin[start - 1] != self.origin[start])
+            && (end == self.origin.len() || self.origin[end - 1] != self.origin[end])
+    }
+
+    /// Every start of `needle` in the text, overlapping ones included, that
+    /// begins and ends where a character of the original does: "e" is not
+    /// found in "é" written as e and a combining accent, nor "." in "…".
     pub fn find_all(&self, needle: &str) -> Vec<usize> {
         let mut found = Vec::new();
         if needle.is_empty() {
@@ -67,7 +77,9 @@ impl Normalized {
         }
         let mut from = 0;
         while let Some(i) = self.text[from..].find(needle) {
-            found.push(from + i);
+            if self.on_boundaries(from + i, from + i + needle.len()) {
+                found.push(from + i);
+            }
             from += i + self.text[from + i..]
                 .chars()
                 .next()
@@ -143,6 +155,16 @@ mod tests {
         let end = start + "\"Yeah, we did,\"".len();
         let (a, b) = n.original_range(start, end);
         assert_eq!(&original[a..b], "“Yeah, we did,”");
+    }
+
+    #[test]
+    fn finds_only_whole_characters() {
+        let n = Normalized::new("&\u{73f} cafe\u{301} and so…");
+        assert_eq!(n.find_all("&"), Vec::<usize>::new());
+        assert_eq!(n.find_all("cafe"), Vec::<usize>::new());
+        assert_eq!(n.find_all("café").len(), 1);
+        assert_eq!(n.find_all("so."), Vec::<usize>::new());
+        assert_eq!(n.find_all("so...").len(), 1);
     }
 
     #[test]

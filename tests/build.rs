@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::read_site;
+use common::{highlights, read_site, squeeze};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
@@ -136,26 +136,6 @@ fn check_links(site: &BTreeMap<String, Vec<u8>>) -> usize {
         broken.join("\n")
     );
     checked
-}
-
-/// The text of every highlight, by its anchor: the text of all elements
-/// carrying `data-quote="ANCHOR"`, in document order. Pieces in separate
-/// paragraphs join without the break between them, so compare with
-/// [`squeeze`].
-fn highlights(html: &str) -> BTreeMap<String, String> {
-    let doc = Html::parse_document(html);
-    let mut out: BTreeMap<String, String> = BTreeMap::new();
-    for el in doc.select(&sel("[data-quote]")) {
-        let anchor = el.value().attr("data-quote").unwrap().to_string();
-        let text: String = el.text().collect();
-        out.entry(anchor).or_default().push_str(&text);
-    }
-    out
-}
-
-/// A text normalised as quotes are, without any white space.
-fn squeeze(text: &str) -> String {
-    normalize(text).replace(' ', "")
 }
 
 fn page<'a>(site: &'a BTreeMap<String, Vec<u8>>, path: &str) -> &'a str {

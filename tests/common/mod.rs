@@ -44,3 +44,24 @@ pub fn read_site(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         })
         .collect()
 }
+
+/// The text of every highlight, by its anchor: the text of all elements
+/// carrying `data-quote="ANCHOR"`, in document order. Pieces in separate
+/// paragraphs join without the break between them, so compare with
+/// [`squeeze`].
+pub fn highlights(html: &str) -> BTreeMap<String, String> {
+    let doc = scraper::Html::parse_document(html);
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    let selector = scraper::Selector::parse("[data-quote]").unwrap();
+    for el in doc.select(&selector) {
+        let anchor = el.value().attr("data-quote").unwrap().to_string();
+        let text: String = el.text().collect();
+        out.entry(anchor).or_default().push_str(&text);
+    }
+    out
+}
+
+/// A text normalised as quotes are, without any white space.
+pub fn squeeze(text: &str) -> String {
+    briefing::normalize::normalize(text).replace(' ', "")
+}
