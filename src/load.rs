@@ -652,7 +652,22 @@ impl<'a> Reader<'a> {
             return None;
         }
         let size = match fs::metadata(&real) {
-            Ok(meta) => meta.len(),
+            Ok(meta) if meta.is_file() => meta.len(),
+            Ok(_) => {
+                // Reading a pipe or a device could wait forever.
+                diags.push(
+                    Diagnostic::error(
+                        "unreadable",
+                        file,
+                        Span::file(),
+                        "this is not a file but a pipe, socket or device",
+                    )
+                    .with_help(
+                        "only files are read: remove it, or put the file it stands for here",
+                    ),
+                );
+                return None;
+            }
             Err(err) => {
                 diags.push(unreadable(&err));
                 return None;

@@ -366,9 +366,17 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
         Err(Failure::Io(err)) => {
-            eprintln!("error: {err:#}");
+            print_io_error(&err);
             ExitCode::from(2)
         }
+    }
+}
+
+/// A failure outside the content, with what to do about it when that is known.
+fn print_io_error(err: &anyhow::Error) {
+    eprintln!("error: {err:#}");
+    if let Some(help) = briefing::write::help(err) {
+        eprintln!("  = help: {help}");
     }
 }
 
@@ -379,7 +387,7 @@ fn check_json(options: &BuildOptions) -> ExitCode {
         Ok(outcome) => (outcome.diagnostics, ExitCode::SUCCESS),
         Err(Failure::Content { diagnostics, .. }) => (diagnostics, ExitCode::from(1)),
         Err(Failure::Io(err)) => {
-            eprintln!("error: {err:#}");
+            print_io_error(&err);
             return ExitCode::from(2);
         }
     };
@@ -482,7 +490,7 @@ fn export(
             return ExitCode::from(1);
         }
         Err(Failure::Io(err)) => {
-            eprintln!("error: {err:#}");
+            print_io_error(&err);
             return ExitCode::from(2);
         }
     };

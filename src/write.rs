@@ -11,6 +11,29 @@ use anyhow::{Context, Result, bail};
 
 use crate::render::Output;
 
+/// What to do about a failure to read or write outside the content, when
+/// the cause is one a user can act on: a full disk, a read-only one, a
+/// folder they may not write to.
+pub fn help(err: &anyhow::Error) -> Option<&'static str> {
+    use std::io::ErrorKind as K;
+    let kind = err
+        .chain()
+        .find_map(|e| e.downcast_ref::<std::io::Error>())?
+        .kind();
+    Some(match kind {
+        K::StorageFull | K::QuotaExceeded | K::FileTooLarge => {
+            "the disk is full: free some space, then build again; the previous site is left as it was"
+        }
+        K::ReadOnlyFilesystem => {
+            "the output folder is on a read-only disk: build into another with --output DIR; the previous site is left as it was"
+        }
+        K::PermissionDenied => {
+            "you may not write there: build into a folder of yours with --output DIR, or change the folder's permissions"
+        }
+        _ => return None,
+    })
+}
+
 /// Refuses an output folder that would overwrite the briefing itself: the
 /// root, a folder above it, or anything inside `content/` or `templates/`.
 pub fn check_output(root: &Path, output: &Path) -> Result<()> {
