@@ -132,6 +132,11 @@ impl Sources {
         self.files.insert(file, text);
     }
 
+    /// Keeps only the texts of the files `keep` says yes to.
+    pub fn retain(&mut self, mut keep: impl FnMut(&Path) -> bool) {
+        self.files.retain(|file, _| keep(file));
+    }
+
     /// The text of `file`, if it was read.
     pub fn get(&self, file: &Path) -> Option<&str> {
         self.files.get(file).map(String::as_str)

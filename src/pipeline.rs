@@ -231,8 +231,17 @@ pub fn analyse(options: &BuildOptions, timings: &mut Timings) -> Result<Analysis
     stage("checking");
     let (model, resolve_diags) = resolve::resolve(&loaded);
     diags.extend(resolve_diags);
+    // The raw files are spent once the model is made; their texts stay, for
+    // the diagnostics to quote, until anchoring has said its part.
+    let load::Loaded {
+        mut sources,
+        briefing,
+        articles,
+        annotations,
+    } = loaded;
+    drop((briefing, articles, annotations));
     let Some(mut model) = model else {
-        return Err(stop(diags, loaded.sources));
+        return Err(stop(diags, sources));
     };
     if let Some(url) = &options.base_url {
         let web = url.starts_with("https://") || url.starts_with("http://");
@@ -252,7 +261,7 @@ pub fn analyse(options: &BuildOptions, timings: &mut Timings) -> Result<Analysis
                 diagnostic::Span::file(),
                 message,
             ));
-            return Err(stop(diags, loaded.sources));
+            return Err(stop(diags, sources));
         }
     };
     timings.lap("checking");
@@ -260,11 +269,13 @@ pub fn analyse(options: &BuildOptions, timings: &mut Timings) -> Result<Analysis
     let (anchors, anchor_diags) = anchor::anchor(&model, &matcher);
     timings.lap("anchoring");
     diags.extend(anchor_diags);
+    // Later stages point only into templates, which they read themselves.
+    sources.retain(|file| diags.iter().any(|d| d.file == file));
     Ok(Analysis {
         model,
         anchors,
         matcher,
         diagnostics: diags,
-        sources: loaded.sources,
+        sources,
     })
 }
