@@ -123,9 +123,15 @@ fn build_site(root: &Path, out: &Path) {
 }
 
 /// Checks one page: no script but the theme's and JSON-LD, no event
-/// handler, no `javascript:` address, no element the theme does not write.
+/// handler, no `javascript:` address, no element the theme does not write,
+/// and well-formed: html5ever reports no parse error.
 fn assert_inert(path: &str, html: &str) {
     let doc = Html::parse_document(html);
+    assert!(
+        doc.errors.is_empty(),
+        "{path} is not well-formed: {:?}",
+        doc.errors
+    );
     for script in doc.select(&sel("script")) {
         let el = script.value();
         match (el.attr("src"), el.attr("type")) {
