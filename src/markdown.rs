@@ -188,6 +188,7 @@ pub fn render(doc: &Doc, marks: &[Mark], notes: &[Note], root: &str) -> String {
     let mut notes_left = notes.iter().peekable();
     let block_ends = top_level_block_ends(doc);
     let mut wrapped = false;
+    let mut active = ActiveMarks::new(marks);
     for (i, (event, start)) in doc.events.iter().zip(&doc.starts).enumerate() {
         if let (Event::Start(tag), 0) = (event, depth)
             && is_block(tag)
@@ -199,10 +200,12 @@ pub fn render(doc: &Doc, marks: &[Mark], notes: &[Note], root: &str) -> String {
         }
         match (event, start) {
             (Event::Text(text), Some(start)) => {
+                let marks = active.over(*start, *start + text.len());
                 splice(&mut out, text, *start, marks, &mut opened, false)
             }
             (Event::Code(text), Some(start)) => {
                 out.push(Event::Html("<code>".into()));
+                let marks = active.over(*start, *start + text.len());
                 splice(&mut out, text, *start, marks, &mut opened, true);
                 out.push(Event::Html("</code>".into()));
             }
@@ -298,19 +301,61 @@ fn resolve_link(dest: &CowStr<'static>, root: &str) -> CowStr<'static> {
     }
 }
 
+/// The marks over the text events of a document, which come in the order of
+/// the visible text: each event is given only the marks that may touch it,
+/// so that rendering is linear in the number of marks, not in marks times
+/// events.
+struct ActiveMarks<'a> {
+    /// Every mark, by where it starts (in the given order where that ties).
+    by_start: Vec<&'a Mark>,
+    /// The next of `by_start` not yet active.
+    next: usize,
+    /// The marks that started before the last event's end, in `by_start`
+    /// order, less those that ended before its start.
+    active: Vec<&'a Mark>,
+}
+
+impl<'a> ActiveMarks<'a> {
+    fn new(marks: &'a [Mark]) -> Self {
+        let mut by_start: Vec<&Mark> = marks.iter().collect();
+        by_start.sort_by_key(|m| m.range.start);
+        ActiveMarks {
+            by_start,
+            next: 0,
+            active: Vec::new(),
+        }
+    }
+
+    /// The marks that may touch `base..end`; `base` never decreases from
+    /// one call to the next.
+    fn over(&mut self, base: usize, end: usize) -> &[&'a Mark] {
+        self.active.retain(|m| m.range.end > base);
+        while let Some(m) = self.by_start.get(self.next)
+            && m.range.start < end
+        {
+            if m.range.end > base {
+                self.active.push(m);
+            }
+            self.next += 1;
+        }
+        &self.active
+    }
+}
+
 /// Emits `text` (starting at `base` in the visible text) as pieces wrapped in
 /// the marks that cover them: highlights outside, a mention link inside.
 fn splice<'a>(
     out: &mut Vec<Event<'static>>,
     text: &str,
     base: usize,
-    marks: &'a [Mark],
+    marks: &[&'a Mark],
     opened: &mut HashSet<&'a str>,
     in_code: bool,
 ) {
     let end = base + text.len();
     let touching: Vec<&Mark> = marks
         .iter()
+        .copied()
         .filter(|m| m.range.start < end && m.range.end > base)
         .filter(|m| !(in_code && matches!(m.kind, MarkKind::Mention { .. })))
         .collect();
