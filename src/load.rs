@@ -598,7 +598,13 @@ impl<'a> Reader<'a> {
     /// The text of `file` (relative to the root), or `None` with a
     /// diagnostic saying why not.
     pub fn read(&self, file: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
-        let path = self.root.join(file);
+        self.try_read(file).map_err(|d| diags.push(d)).ok()
+    }
+
+    fn try_read(&self, file: &Path) -> Result<String, Diagnostic> {
+        let refuse = |code, message: String, help: &str| {
+            Diagnostic::error(code, file, Span::file(), message).with_help(help)
+        };
         let unreadable = |err: &std::io::Error| {
             Diagnostic::error(
                 "unreadable",
@@ -607,122 +613,74 @@ impl<'a> Reader<'a> {
                 format!("cannot read the file: {}", io_reason(Some(err))),
             )
         };
-        let real = match fs::canonicalize(&path) {
-            Ok(real) => real,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                let dangling = fs::symlink_metadata(&path).is_ok();
-                diags.push(if dangling {
-                    Diagnostic::error(
-                        "unreadable",
-                        file,
-                        Span::file(),
-                        "the file is a link to nothing: what it points to does not exist",
-                    )
-                    .with_help("remove the link, or point it at a file in the briefing")
-                } else {
-                    Diagnostic::error("missing-file", file, Span::file(), "file not found")
-                        .with_help(
-                            "a briefing needs content/briefing.yaml with at least a `title:`",
-                        )
-                });
-                return None;
+        let path = self.root.join(file);
+        let real = fs::canonicalize(&path).map_err(|err| {
+            match (err.kind(), fs::symlink_metadata(&path).is_ok()) {
+                (std::io::ErrorKind::NotFound, true) => refuse(
+                    "unreadable",
+                    "the file is a link to nothing: what it points to does not exist".into(),
+                    "remove the link, or point it at a file in the briefing",
+                ),
+                (std::io::ErrorKind::NotFound, false) => refuse(
+                    "missing-file",
+                    "file not found".into(),
+                    "a briefing needs content/briefing.yaml with at least a `title:`",
+                ),
+                _ => unreadable(&err),
             }
-            Err(err) => {
-                diags.push(unreadable(&err));
-                return None;
-            }
-        };
+        })?;
         if let Some(root) = &self.real_root
             && !real.starts_with(root)
         {
-            diags.push(
-                Diagnostic::error(
-                    "outside-briefing",
-                    file,
-                    Span::file(),
-                    format!(
-                        "the file leads out of the briefing's folder: it is a link to {}",
-                        fs::read_link(&path).unwrap_or(real).display()
-                    ),
-                )
-                .with_help(
-                    "copy the file into the briefing: links are followed only within its folder",
+            return Err(refuse(
+                "outside-briefing",
+                format!(
+                    "the file leads out of the briefing's folder: it is a link to {}",
+                    fs::read_link(&path).unwrap_or(real).display()
                 ),
-            );
-            return None;
+                "copy the file into the briefing: links are followed only within its folder",
+            ));
         }
-        let size = match fs::metadata(&real) {
-            Ok(meta) if meta.is_file() => meta.len(),
-            Ok(_) => {
-                // Reading a pipe or a device could wait forever.
-                diags.push(
-                    Diagnostic::error(
-                        "unreadable",
-                        file,
-                        Span::file(),
-                        "this is not a file but a pipe, socket or device",
-                    )
-                    .with_help(
-                        "only files are read: remove it, or put the file it stands for here",
-                    ),
-                );
-                return None;
-            }
-            Err(err) => {
-                diags.push(unreadable(&err));
-                return None;
-            }
-        };
-        if size > self.limits.file_size {
-            diags.push(
-                Diagnostic::error(
-                    "limit-file-size",
-                    file,
-                    Span::file(),
-                    format!(
-                        "the file is {}, more than the limit of {} for one file",
-                        Size(size),
-                        Size(self.limits.file_size)
-                    ),
-                )
-                .with_help(format!(
+        let meta = fs::metadata(&real).map_err(|err| unreadable(&err))?;
+        if !meta.is_file() {
+            // Reading a pipe or a device could wait forever.
+            return Err(refuse(
+                "unreadable",
+                "this is not a file but a pipe, socket or device".into(),
+                "only files are read: remove it, or put the file it stands for here",
+            ));
+        }
+        if meta.len() > self.limits.file_size {
+            return Err(refuse(
+                "limit-file-size",
+                format!(
+                    "the file is {}, more than the limit of {} for one file",
+                    Size(meta.len()),
+                    Size(self.limits.file_size)
+                ),
+                &format!(
                     "split it into several files, or raise the limit with `--limit file-size={}MB`",
-                    size.div_ceil(1_000_000)
-                )),
-            );
-            return None;
+                    meta.len().div_ceil(1_000_000)
+                ),
+            ));
         }
-        let bytes = match fs::read(&real) {
-            Ok(bytes) => bytes,
-            Err(err) => {
-                diags.push(unreadable(&err));
-                return None;
-            }
-        };
-        match String::from_utf8(bytes) {
-            Ok(mut text) => {
-                if text.starts_with('\u{feff}') {
-                    text.drain(..3);
-                }
-                Some(text)
-            }
-            Err(err) => {
-                let valid = err.utf8_error().valid_up_to();
-                let bytes = err.as_bytes();
-                let good = String::from_utf8_lossy(&bytes[..valid]);
-                let span = Span::from_offset(&good, good.len(), 1);
-                diags.push(
-                    Diagnostic::error(
-                        "not-utf8",
-                        file,
-                        Span::new(span.line, span.column, 1),
-                        "the file is not valid UTF-8",
-                    )
-                    .with_help("save the file as UTF-8"),
-                );
-                None
-            }
+        let bytes = fs::read(&real).map_err(|err| unreadable(&err))?;
+        let mut text = String::from_utf8(bytes).map_err(|err| {
+            let valid = err.utf8_error().valid_up_to();
+            let good = String::from_utf8_lossy(&err.as_bytes()[..valid]);
+            let span = Span::from_offset(&good, good.len(), 1);
+            Diagnostic::error(
+                "not-utf8",
+                file,
+                Span::new(span.line, span.column, 1),
+                "the file is not valid UTF-8",
+            )
+            .with_help("save the file as UTF-8")
+        })?;
+        if text.starts_with('\u{feff}') {
+            text.drain(..3);
         }
+        Ok(text)
     }
 }
 
