@@ -110,28 +110,23 @@ pub fn anchor(model: &Model, matcher: &Matcher) -> (Anchors, Vec<Diagnostic>) {
                 .collect()
         })
         .collect();
+    // Nothing found yet: a `None` for every source of every claim and event.
+    let claims_unfound: Vec<_> = model
+        .claims
+        .iter()
+        .map(|c| vec![None; c.sources.len()])
+        .collect();
+    let events_unfound: Vec<_> = model
+        .events
+        .iter()
+        .map(|e| vec![None; e.sources.len()])
+        .collect();
     let mut anchors = Anchors {
         highlights: vec![Vec::new(); model.articles.len()],
-        claim_quotes: model
-            .claims
-            .iter()
-            .map(|c| vec![None; c.sources.len()])
-            .collect(),
-        claim_positions: model
-            .claims
-            .iter()
-            .map(|c| vec![None; c.sources.len()])
-            .collect(),
-        event_quotes: model
-            .events
-            .iter()
-            .map(|e| vec![None; e.sources.len()])
-            .collect(),
-        event_positions: model
-            .events
-            .iter()
-            .map(|e| vec![None; e.sources.len()])
-            .collect(),
+        claim_quotes: claims_unfound.clone(),
+        claim_positions: claims_unfound,
+        event_quotes: events_unfound.clone(),
+        event_positions: events_unfound,
     };
     // Diagnostics in the order of the claims and events, as they were written.
     let mut failed: Vec<((usize, usize, usize), Diagnostic)> = Vec::new();

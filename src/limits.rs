@@ -32,9 +32,17 @@ pub const NAMES: &[(&str, &str)] = &[
     ("claims", "the most claims a briefing may have, e.g. 100000"),
 ];
 
-impl Limits {
-    /// Applies one `NAME=VALUE`, as given to `--limit`.
-    pub fn set(&mut self, assignment: &str) -> Result<(), String> {
+/// One `--limit NAME=VALUE`, parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    FileSize(u64),
+    Claims(usize),
+}
+
+impl std::str::FromStr for Limit {
+    type Err = String;
+
+    fn from_str(assignment: &str) -> Result<Limit, String> {
         let names = || {
             NAMES
                 .iter()
@@ -49,19 +57,25 @@ impl Limits {
             ));
         };
         match name.trim() {
-            "file-size" => self.file_size = parse_size(value.trim())?,
-            "claims" => {
-                self.claims = parse_count(value.trim())
-                    .ok_or_else(|| format!("`{value}` is not a number of claims, e.g. 200000"))?;
-            }
-            other => {
-                return Err(format!(
-                    "no limit is called `{other}`; the limits are: {}",
-                    names()
-                ));
-            }
+            "file-size" => parse_size(value.trim()).map(Limit::FileSize),
+            "claims" => parse_count(value.trim())
+                .map(Limit::Claims)
+                .ok_or_else(|| format!("`{value}` is not a number of claims, e.g. 200000")),
+            other => Err(format!(
+                "no limit is called `{other}`; the limits are: {}",
+                names()
+            )),
         }
-        Ok(())
+    }
+}
+
+impl Limits {
+    /// Applies one `--limit`.
+    pub fn set(&mut self, limit: Limit) {
+        match limit {
+            Limit::FileSize(bytes) => self.file_size = bytes,
+            Limit::Claims(claims) => self.claims = claims,
+        }
     }
 
     /// The YAML budget of one file: generous for any file within
@@ -151,14 +165,14 @@ mod tests {
     #[test]
     fn limits_are_set_by_name() {
         let mut limits = Limits::default();
-        limits.set("file-size=128MB").unwrap();
-        limits.set("claims=1_000_000").unwrap();
+        limits.set("file-size=128MB".parse().unwrap());
+        limits.set("claims=1_000_000".parse().unwrap());
         assert_eq!(limits.file_size, 128_000_000);
         assert_eq!(limits.claims, 1_000_000);
-        let err = limits.set("claim=5").unwrap_err();
+        let err = "claim=5".parse::<Limit>().unwrap_err();
         assert!(err.contains("no limit is called `claim`"), "{err}");
         assert!(err.contains("file-size"), "{err}");
-        assert!(limits.set("claims").is_err());
+        assert!("claims".parse::<Limit>().is_err());
     }
 
     #[test]

@@ -497,8 +497,9 @@ pub fn parse(
 
 /// The files under `root/dir`, relative to `root` and sorted by path: those
 /// with one of `extensions`, or all. Other files are reported, since they
-/// would otherwise be silently ignored, and so are links that lead out of
-/// the briefing's folder.
+/// would otherwise be silently ignored, and so are links to folders. Links
+/// to files are listed; [`Reader`] refuses those that lead out of the
+/// briefing's folder.
 pub fn files_in(
     root: &Path,
     dir: &str,

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use briefing::limits::Limits;
+use briefing::limits::{Limit, Limits};
 use briefing::progress::Progress;
 use briefing::{BuildOptions, Failure, build};
 use clap::{Parser, Subcommand};
@@ -123,24 +123,18 @@ enum Command {
 struct LimitArgs {
     /// Raise (or lower) a limit of the build: file-size=16MB (the largest
     /// file in content/) or claims=100000 (the most claims). Repeatable.
-    #[arg(long = "limit", value_name = "NAME=VALUE", value_parser = check_limit)]
-    limit: Vec<String>,
+    #[arg(long = "limit", value_name = "NAME=VALUE")]
+    limit: Vec<Limit>,
 }
 
 impl LimitArgs {
     fn limits(&self) -> Limits {
         let mut limits = Limits::default();
-        for assignment in &self.limit {
-            // Each was checked when the command line was parsed.
-            let _ = limits.set(assignment);
+        for &limit in &self.limit {
+            limits.set(limit);
         }
         limits
     }
-}
-
-fn check_limit(assignment: &str) -> Result<String, String> {
-    Limits::default().set(assignment)?;
-    Ok(assignment.to_string())
 }
 
 /// The formats of `export`.

@@ -326,8 +326,9 @@ impl<'a> ActiveMarks<'a> {
         }
     }
 
-    /// The marks that may touch `base..end`; `base` never decreases from
-    /// one call to the next.
+    /// The marks that touch `base..end` (start before its end, end after
+    /// its start); `base` is never below the previous call's `end`, as the
+    /// text events do not overlap.
     fn over(&mut self, base: usize, end: usize) -> &[&'a Mark] {
         self.active.retain(|m| m.range.end > base);
         while let Some(m) = self.by_start.get(self.next)
@@ -343,7 +344,8 @@ impl<'a> ActiveMarks<'a> {
 }
 
 /// Emits `text` (starting at `base` in the visible text) as pieces wrapped in
-/// the marks that cover them: highlights outside, a mention link inside.
+/// the marks that cover them (`marks`: those that touch it, from
+/// [`ActiveMarks::over`]): highlights outside, a mention link inside.
 fn splice<'a>(
     out: &mut Vec<Event<'static>>,
     text: &str,
@@ -356,7 +358,6 @@ fn splice<'a>(
     let touching: Vec<&Mark> = marks
         .iter()
         .copied()
-        .filter(|m| m.range.start < end && m.range.end > base)
         .filter(|m| !(in_code && matches!(m.kind, MarkKind::Mention { .. })))
         .collect();
     if touching.is_empty() {

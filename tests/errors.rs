@@ -17,7 +17,7 @@ fn check(case: &Path) -> String {
     let mut words = args.split_whitespace();
     while let Some(word) = words.next() {
         if word == "--limit" {
-            limits.set(words.next().unwrap_or_default()).unwrap();
+            limits.set(words.next().unwrap_or_default().parse().unwrap());
         }
     }
     let options = BuildOptions {
