@@ -32,6 +32,9 @@ impl Doc {
     pub fn parse(source: &str, inline: bool) -> Doc {
         let mut doc = Doc::default();
         let mut link_depth = 0usize;
+        // An image's description is its `alt` attribute, not text on the
+        // page: it is neither quoted, marked nor searched for mentions.
+        let mut image_depth = 0usize;
         for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
             let event = match event {
                 // Raw HTML is shown as text, never passed through.
@@ -55,8 +58,13 @@ impl Doc {
                 Event::HardBreak | Event::Rule => doc.text.push('\n'),
                 _ => {}
             }
+            match &event {
+                Event::Start(Tag::Image { .. }) => image_depth += 1,
+                Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
+                _ => {}
+            }
             let start = match &event {
-                Event::Text(t) | Event::Code(t) => {
+                Event::Text(t) | Event::Code(t) if image_depth == 0 => {
                     let start = doc.text.len();
                     doc.text.push_str(t);
                     if link_depth > 0 || matches!(event, Event::Code(_)) {
@@ -577,6 +585,17 @@ mod tests {
         }
         out.push_str(rest);
         out
+    }
+
+    #[test]
+    fn an_images_description_is_not_text_on_the_page() {
+        let doc = Doc::parse(
+            "Before ![a photo of Petro](https://x.org/p.jpg) after.",
+            false,
+        );
+        assert_eq!(doc.text, "Before  after.\n");
+        let html = render(&doc, &[], &[], "");
+        assert!(html.contains(r#"alt="a photo of Petro""#), "{html}");
     }
 
     proptest::proptest! {
