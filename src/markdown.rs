@@ -7,12 +7,14 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
-/// A parsed Markdown text.
+/// A parsed Markdown text: its source and what a reader sees of it. The
+/// events are not kept: [`render`] parses the source again, which costs less
+/// than holding every article's events for the whole build.
 #[derive(Debug, Clone, Default)]
 pub struct Doc {
-    events: Vec<Event<'static>>,
-    /// For each event carrying text (`Text`, `Code`): where it starts in `text`.
-    starts: Vec<Option<usize>>,
+    source: String,
+    /// Whether the text is one paragraph shown without the `<p>` around it.
+    unwrapped: bool,
     /// The text as a reader sees it: Markdown syntax removed, blocks separated
     /// by a line break.
     pub text: String,
@@ -29,58 +31,42 @@ fn options() -> Options {
 impl Doc {
     /// Parses `source`. With `inline`, a text that is one paragraph is rendered
     /// without the paragraph around it.
-    pub fn parse(source: &str, inline: bool) -> Doc {
+    pub fn parse(source: impl Into<String>, inline: bool) -> Doc {
+        let source = source.into();
         let mut doc = Doc::default();
-        let mut link_depth = 0usize;
-        // An image's description is its `alt` attribute, not text on the
-        // page: it is neither quoted, marked nor searched for mentions.
-        let mut image_depth = 0usize;
-        for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
-            let event = match event {
-                // Raw HTML is shown as text, never passed through.
-                Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
-                Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
-                Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
-                other => other,
-            };
-            match &event {
-                Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                    doc.links.push((dest_url.to_string(), range.clone()));
-                    link_depth += 1;
-                }
-                Event::End(TagEnd::Link | TagEnd::Image) => {
-                    link_depth = link_depth.saturating_sub(1)
-                }
-                Event::Start(tag) if is_block(tag) => doc.break_line(),
-                Event::End(tag) if is_block_end(tag) => doc.break_line(),
-                // A soft break reads as a space: names wrapped across source lines are still mentions.
-                Event::SoftBreak => doc.text.push(' '),
-                Event::HardBreak | Event::Rule => doc.text.push('\n'),
-                _ => {}
+        let mut paragraphs = 0usize;
+        let (mut first, mut last) = (false, false);
+        let mut count = 0usize;
+        walk(&source, &mut doc, |event, _| {
+            if matches!(event, Event::Start(Tag::Paragraph)) {
+                paragraphs += 1;
             }
-            match &event {
-                Event::Start(Tag::Image { .. }) => image_depth += 1,
-                Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
-                _ => {}
-            }
-            let start = match &event {
-                Event::Text(t) | Event::Code(t) if image_depth == 0 => {
-                    let start = doc.text.len();
-                    doc.text.push_str(t);
-                    if link_depth > 0 || matches!(event, Event::Code(_)) {
-                        doc.unlinkable.push(start..doc.text.len());
-                    }
-                    Some(start)
-                }
-                _ => None,
-            };
-            doc.events.push(event.into_static());
-            doc.starts.push(start);
-        }
-        if inline {
-            doc.unwrap_single_paragraph();
-        }
+            first |= count == 0 && matches!(event, Event::Start(Tag::Paragraph));
+            last = matches!(event, Event::End(TagEnd::Paragraph));
+            count += 1;
+        });
+        doc.unwrapped = inline && paragraphs == 1 && first && last;
+        doc.source = source;
         doc
+    }
+
+    /// The Markdown source, as written.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The events as the page shows them, each with where its text starts
+    /// in the visible text (for `Text` and `Code` events).
+    fn events(&self) -> Vec<(Event<'_>, Option<usize>)> {
+        let mut events = Vec::new();
+        walk(&self.source, &mut Doc::default(), |event, start| {
+            events.push((event, start))
+        });
+        if self.unwrapped && events.len() >= 2 {
+            events.pop();
+            events.remove(0);
+        }
+        events
     }
 
     fn break_line(&mut self) {
@@ -88,26 +74,56 @@ impl Doc {
             self.text.push('\n');
         }
     }
+}
 
-    fn unwrap_single_paragraph(&mut self) {
-        let paragraphs = self
-            .events
-            .iter()
-            .filter(|e| matches!(e, Event::Start(Tag::Paragraph)))
-            .count();
-        let first = matches!(self.events.first(), Some(Event::Start(Tag::Paragraph)));
-        let last = matches!(self.events.last(), Some(Event::End(TagEnd::Paragraph)));
-        if paragraphs == 1 && first && last {
-            self.events.remove(0);
-            self.starts.remove(0);
-            self.events.pop();
-            self.starts.pop();
+/// Parses `source` into the events the page shows (raw HTML as text),
+/// building `doc`'s visible text, unlinkable ranges and links as it goes,
+/// and hands each event to `each` with where its text starts in the visible
+/// text. [`Doc::parse`] and [`Doc::events`] both walk this way, so that
+/// positions found in the text are the same at rendering.
+fn walk<'a>(source: &'a str, doc: &mut Doc, mut each: impl FnMut(Event<'a>, Option<usize>)) {
+    let mut link_depth = 0usize;
+    // An image's description is its `alt` attribute, not text on the
+    // page: it is neither quoted, marked nor searched for mentions.
+    let mut image_depth = 0usize;
+    for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+        let event = match event {
+            // Raw HTML is shown as text, never passed through.
+            Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
+            Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
+            Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
+            other => other,
+        };
+        match &event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                doc.links.push((dest_url.to_string(), range.clone()));
+                link_depth += 1;
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => link_depth = link_depth.saturating_sub(1),
+            Event::Start(tag) if is_block(tag) => doc.break_line(),
+            Event::End(tag) if is_block_end(tag) => doc.break_line(),
+            // A soft break reads as a space: names wrapped across source lines are still mentions.
+            Event::SoftBreak => doc.text.push(' '),
+            Event::HardBreak | Event::Rule => doc.text.push('\n'),
+            _ => {}
         }
-    }
-
-    /// True when the text is empty.
-    pub fn is_empty(&self) -> bool {
-        self.events.is_empty()
+        match &event {
+            Event::Start(Tag::Image { .. }) => image_depth += 1,
+            Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
+            _ => {}
+        }
+        let start = match &event {
+            Event::Text(t) | Event::Code(t) if image_depth == 0 => {
+                let start = doc.text.len();
+                doc.text.push_str(t);
+                if link_depth > 0 || matches!(event, Event::Code(_)) {
+                    doc.unlinkable.push(start..doc.text.len());
+                }
+                Some(start)
+            }
+            _ => None,
+        };
+        each(event, start);
     }
 }
 
@@ -190,14 +206,15 @@ pub struct Note {
 /// Renders `doc` to HTML with `marks` spliced in; `root` is the relative path
 /// from the page to the site's root (`""` or `"../"`), used for `@/` links.
 pub fn render(doc: &Doc, marks: &[Mark], notes: &[Note], root: &str) -> String {
-    let mut out = Vec::with_capacity(doc.events.len() + marks.len() * 4);
+    let events = doc.events();
+    let mut out = Vec::with_capacity(events.len() + marks.len() * 4);
     let mut opened: HashSet<&str> = HashSet::new();
     let mut depth = 0usize;
     let mut notes_left = notes.iter().peekable();
-    let block_ends = top_level_block_ends(doc);
+    let block_ends = top_level_block_ends(&events);
     let mut wrapped = false;
     let mut active = ActiveMarks::new(marks);
-    for (i, (event, start)) in doc.events.iter().zip(&doc.starts).enumerate() {
+    for (i, (event, start)) in events.iter().enumerate() {
         if let (Event::Start(tag), 0) = (event, depth)
             && is_block(tag)
         {
@@ -257,12 +274,14 @@ pub fn render(doc: &Doc, marks: &[Mark], notes: &[Note], root: &str) -> String {
 
 /// For each top-level block, by the index of its start event: where its
 /// visible text ends.
-fn top_level_block_ends(doc: &Doc) -> std::collections::HashMap<usize, usize> {
+fn top_level_block_ends(
+    events: &[(Event, Option<usize>)],
+) -> std::collections::HashMap<usize, usize> {
     let mut ends = std::collections::HashMap::new();
     let mut depth = 0usize;
     let mut current = 0usize;
     let mut position = 0usize;
-    for (i, (event, start)) in doc.events.iter().zip(&doc.starts).enumerate() {
+    for (i, (event, start)) in events.iter().enumerate() {
         if let (Some(start), Event::Text(t) | Event::Code(t)) = (start, event) {
             position = start + t.len();
         }
@@ -287,7 +306,7 @@ fn top_level_block_ends(doc: &Doc) -> std::collections::HashMap<usize, usize> {
 
 /// Opens a `<div class="annotated">` holding the notes, if there are any, and
 /// says whether it did; the caller closes it after the block.
-fn push_notes(out: &mut Vec<Event<'static>>, notes: &[&Note]) -> bool {
+fn push_notes(out: &mut Vec<Event<'_>>, notes: &[&Note]) -> bool {
     if notes.is_empty() {
         return false;
     }
@@ -299,7 +318,7 @@ fn push_notes(out: &mut Vec<Event<'static>>, notes: &[&Note]) -> bool {
 }
 
 /// Turns an `@/kind/id` link into a relative one; other links are kept.
-fn resolve_link(dest: &CowStr<'static>, root: &str) -> CowStr<'static> {
+fn resolve_link<'a>(dest: &CowStr<'a>, root: &str) -> CowStr<'a> {
     match dest.strip_prefix("@/") {
         Some(path) => match path.strip_prefix("events/") {
             Some(event) => format!("{root}timeline/index.html#event-{event}").into(),
@@ -354,9 +373,9 @@ impl<'a> ActiveMarks<'a> {
 /// Emits `text` (starting at `base` in the visible text) as pieces wrapped in
 /// the marks that cover them (`marks`: those that touch it, from
 /// [`ActiveMarks::over`]): highlights outside, a mention link inside.
-fn splice<'a>(
-    out: &mut Vec<Event<'static>>,
-    text: &str,
+fn splice<'a, 'e>(
+    out: &mut Vec<Event<'e>>,
+    text: &'e str,
     base: usize,
     marks: &[&'a Mark],
     opened: &mut HashSet<&'a str>,
@@ -413,15 +432,15 @@ fn splice<'a>(
     }
 }
 
-fn push_text(out: &mut Vec<Event<'static>>, text: &str, in_code: bool) {
+fn push_text<'e>(out: &mut Vec<Event<'e>>, text: &'e str, in_code: bool) {
     if in_code {
         out.push(Event::Html(escape(text).into()));
     } else {
-        out.push(Event::Text(text.to_string().into()));
+        out.push(Event::Text(text.into()));
     }
 }
 
-fn open<'a>(out: &mut Vec<Event<'static>>, mark: &'a Mark, opened: &mut HashSet<&'a str>) {
+fn open<'a>(out: &mut Vec<Event<'_>>, mark: &'a Mark, opened: &mut HashSet<&'a str>) {
     let anchor = match &mark.kind {
         MarkKind::Highlight { anchor, .. } | MarkKind::Mention { anchor, .. } => anchor,
     };
@@ -461,7 +480,7 @@ fn open<'a>(out: &mut Vec<Event<'static>>, mark: &'a Mark, opened: &mut HashSet<
     out.push(Event::Html(html.into()));
 }
 
-fn close(out: &mut Vec<Event<'static>>, mark: &Mark) {
+fn close(out: &mut Vec<Event<'_>>, mark: &Mark) {
     let html = match mark.kind {
         MarkKind::Highlight { .. } => "</mark>",
         MarkKind::Mention { .. } => "</a>",

@@ -19,8 +19,6 @@ pub struct Loc {
 /// A Markdown text written in a YAML field or front matter.
 #[derive(Debug, Clone)]
 pub struct Text {
-    /// The Markdown source.
-    pub source: String,
     /// Where it was written.
     pub loc: Loc,
     /// The parsed text.
@@ -77,11 +75,9 @@ pub struct Article {
     pub section: Option<String>,
     pub language: Option<String>,
     pub note: Option<Text>,
-    /// The Markdown body, exactly as in the file.
-    pub body: String,
     /// The line of the file on which the body starts.
     pub body_line: usize,
-    /// The parsed body.
+    /// The parsed body, with its Markdown exactly as in the file.
     pub doc: Doc,
 }
 

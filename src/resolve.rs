@@ -64,9 +64,8 @@ fn loc_of<T>(file: &Path, value: &S<T>, line_offset: usize) -> Loc {
 /// A parsed Markdown text with its place.
 pub fn text(value: &S<String>, file: &Path, line_offset: usize, inline: bool) -> Text {
     Text {
-        source: value.value.clone(),
         loc: loc_of(file, value, line_offset),
-        doc: Doc::parse(&value.value, inline),
+        doc: Doc::parse(value.value.clone(), inline),
     }
 }
 
@@ -293,7 +292,7 @@ pub fn resolve(loaded: &Loaded) -> (Option<Model>, Vec<Diagnostic>) {
     let mut docs: Vec<Option<Doc>> = loaded
         .articles
         .par_iter()
-        .map(|a| Some(Doc::parse(&a.body, false)))
+        .map(|a| Some(Doc::parse(a.body.clone(), false)))
         .collect();
     for (a, doc) in loaded.articles.iter().zip(&mut docs) {
         let loc = Loc {
@@ -366,7 +365,6 @@ fn article(r: &mut Resolver, a: &RawArticle, doc: Doc) -> Article {
         language: f.language.as_ref().map(|v| v.value.clone()),
         note: f.note.as_ref().map(|n| text(n, file, 1, false)),
         doc,
-        body: a.body.clone(),
         body_line: a.body_line,
     }
 }
@@ -777,7 +775,7 @@ fn check_links(r: &mut Resolver, model: &Model) {
     }
     for a in &model.articles {
         for (dest, range) in &a.doc.links {
-            let mut span = Span::from_offset(&a.body, range.start, range.len());
+            let mut span = Span::from_offset(a.doc.source(), range.start, range.len());
             span.line += a.body_line - 1;
             check_link(
                 r,
