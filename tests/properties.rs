@@ -206,7 +206,7 @@ proptest! {
         for (i, body) in g.bodies.iter().enumerate() {
             let page = Html::parse_document(std::str::from_utf8(&site[&format!("articles/a{i}.html")]).unwrap());
             let shown = text_of(&page, ".article-body");
-            let doc = briefing::markdown::Doc::parse(&format!("{body}\n"), false);
+            let doc = briefing::markdown::Doc::parse(format!("{body}\n"), false);
             let plain = Html::parse_fragment(&briefing::markdown::render(&doc, &[], &[], ""));
             let plain: String = plain.root_element().text().collect();
             prop_assert_eq!(squeeze(&shown), squeeze(&plain));
