@@ -1,6 +1,8 @@
 //! Diagnostics: errors and warnings about a user's files, with the place they point at.
 
 use std::collections::BTreeMap;
+
+use arcstr::ArcStr;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -123,13 +125,14 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 /// The texts of the files diagnostics point into, so that a report can quote them.
 #[derive(Default, Debug)]
 pub struct Sources {
-    files: BTreeMap<PathBuf, String>,
+    /// Shared with what was parsed from them: an article's body is a piece of its file's text.
+    files: BTreeMap<PathBuf, ArcStr>,
 }
 
 impl Sources {
     /// Remembers the text of `file` (relative to the briefing's root).
-    pub fn insert(&mut self, file: PathBuf, text: String) {
-        self.files.insert(file, text);
+    pub fn insert(&mut self, file: PathBuf, text: impl Into<ArcStr>) {
+        self.files.insert(file, text.into());
     }
 
     /// Keeps only the texts of the files `keep` says yes to.
@@ -139,7 +142,7 @@ impl Sources {
 
     /// The text of `file`, if it was read.
     pub fn get(&self, file: &Path) -> Option<&str> {
-        self.files.get(file).map(String::as_str)
+        self.files.get(file).map(ArcStr::as_str)
     }
 
     /// Renders one diagnostic the way rustc does: a header, the place, the line
@@ -292,7 +295,7 @@ mod tests {
     #[test]
     fn render_points_at_the_span() {
         let mut sources = Sources::default();
-        sources.insert(PathBuf::from("a.yaml"), "id: x\nkind: persn\n".into());
+        sources.insert(PathBuf::from("a.yaml"), "id: x\nkind: persn\n");
         let d = Diagnostic::error(
             "bad-kind",
             Path::new("a.yaml"),

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use std::borrow::Cow;
 
+use arcstr::{ArcStr, Substr};
 use rayon::prelude::*;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
@@ -143,8 +144,8 @@ pub struct RawArticle {
     /// The file stem: the article's id.
     pub id: String,
     pub front: RawFrontMatter,
-    /// The Markdown body.
-    pub body: String,
+    /// The Markdown body: a piece of the file's text, which the sources hold.
+    pub body: Substr,
     /// The 1-based line of the file on which the body starts.
     pub body_line: usize,
 }
@@ -434,6 +435,10 @@ pub fn parse(
         }
         loaded.sources.insert(file, text);
     }
+    let articles: Vec<(PathBuf, ArcStr)> = articles
+        .into_par_iter()
+        .map(|(file, text)| (file, ArcStr::from(text)))
+        .collect();
     let parsed: Vec<_> = articles
         .par_iter()
         .map(|(file, text)| {
@@ -489,7 +494,10 @@ pub fn parse(
             ),
         );
     }
-    for (file, text) in articles.into_iter().chain(annotations) {
+    for (file, text) in articles {
+        loaded.sources.insert(file, text);
+    }
+    for (file, text) in annotations {
         loaded.sources.insert(file, text);
     }
     (loaded, diags)
@@ -703,7 +711,7 @@ fn io_reason(err: Option<&std::io::Error>) -> String {
 /// Splits an article into front matter and body and parses the front matter.
 fn parse_article(
     file: &Path,
-    text: &str,
+    text: &ArcStr,
     limits: &Limits,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<RawArticle> {
@@ -732,7 +740,7 @@ fn parse_article(
         file: file.to_path_buf(),
         id,
         front,
-        body: body.to_string(),
+        body: text.substr_from(body),
         body_line,
     })
 }

@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
+use arcstr::Substr;
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
 /// A parsed Markdown text: its source and what a reader sees of it. The
@@ -12,7 +13,9 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 /// than holding every article's events for the whole build.
 #[derive(Debug, Clone, Default)]
 pub struct Doc {
-    source: String,
+    /// An article's is a piece of its file's text, shared with the loaded
+    /// files; a text from YAML has its own.
+    source: Substr,
     /// Whether the text is one paragraph shown without the `<p>` around it.
     unwrapped: bool,
     /// The text as a reader sees it: Markdown syntax removed, blocks separated
@@ -31,7 +34,7 @@ fn options() -> Options {
 impl Doc {
     /// Parses `source`. With `inline`, a text that is one paragraph is rendered
     /// without the paragraph around it.
-    pub fn parse(source: impl Into<String>, inline: bool) -> Doc {
+    pub fn parse(source: impl Into<Substr>, inline: bool) -> Doc {
         let source = source.into();
         let mut doc = Doc::default();
         let mut paragraphs = 0usize;

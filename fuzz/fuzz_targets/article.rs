@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
     let (loaded, mut diags) =
         load::parse(Some(briefing), vec![article], vec![], &Limits::default());
     for article in &loaded.articles {
-        let doc = markdown::Doc::parse(&article.body, false);
+        let doc = markdown::Doc::parse(article.body.clone(), false);
         let html = markdown::render(&doc, &[], &[], "");
         // Everything the body shows is in its text, and the text is no longer than the body.
         assert!(doc.text.len() <= article.body.len() + doc.text.matches('\n').count() + 1);
