@@ -24,7 +24,16 @@ impl Normalized {
         for (start, end) in clusters(original) {
             let cluster = &original[start..end];
             let range = (start as u32, end as u32);
-            if cluster.chars().all(char::is_whitespace) {
+            // Most text is ASCII, which NFC leaves as it is: one byte, one character.
+            let ascii = match cluster.as_bytes() {
+                [byte] => Some(char::from(*byte)),
+                _ => None,
+            };
+            let space = match ascii {
+                Some(c) => c.is_whitespace(),
+                None => cluster.chars().all(char::is_whitespace),
+            };
+            if space {
                 if pending_space.is_none() && !out.text.is_empty() {
                     pending_space = Some(range);
                 }
@@ -33,14 +42,19 @@ impl Normalized {
             if let Some(space) = pending_space.take() {
                 out.push(' ', space);
             }
-            for c in cluster.nfc() {
-                match fold(c) {
-                    Folded::One(f) => out.push(f, range),
-                    Folded::Ellipsis => "...".chars().for_each(|f| out.push(f, range)),
-                }
+            match ascii {
+                Some(c) => out.push_folded(c, range),
+                None => cluster.nfc().for_each(|c| out.push_folded(c, range)),
             }
         }
         out
+    }
+
+    fn push_folded(&mut self, c: char, range: (u32, u32)) {
+        match fold(c) {
+            Folded::One(f) => self.push(f, range),
+            Folded::Ellipsis => "...".chars().for_each(|f| self.push(f, range)),
+        }
     }
 
     fn push(&mut self, c: char, range: (u32, u32)) {
@@ -118,7 +132,7 @@ fn clusters(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
         let (start, first) = chars.next()?;
         let mut end = start + first.len_utf8();
         while let Some(&(i, c)) = chars.peek() {
-            if canonical_combining_class(c) == 0 {
+            if c.is_ascii() || canonical_combining_class(c) == 0 {
                 break;
             }
             end = i + c.len_utf8();
