@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::markdown::Doc;
 use crate::model::Entry;
@@ -39,7 +39,11 @@ impl Matcher {
         let automaton = match patterns.is_empty() {
             true => None,
             false => Some(
+                // A DFA: every page's text is searched, and the glossary
+                // is built once per build; it costs memory in proportion
+                // to the names, a few MB for thousands.
                 AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::DFA))
                     .match_kind(MatchKind::Standard)
                     .build(&patterns)
                     .map_err(|err| {
