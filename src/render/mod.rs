@@ -162,12 +162,19 @@ pub fn render<'m>(
             list.push(record);
         }
     }
-    by_entry
-        .into_par_iter()
-        .enumerate()
-        .for_each(|(i, mentions)| {
-            finish(pages::entry(shared, i, mentions));
-        });
+    // The files that are not pages are made meanwhile, and handed on once
+    // every page is known to have rendered.
+    let ((), files) = rayon::join(
+        || {
+            by_entry
+                .into_par_iter()
+                .enumerate()
+                .for_each(|(i, mentions)| {
+                    finish(pages::entry(shared, i, mentions));
+                })
+        },
+        || data_files(model, anchors),
+    );
     timings.lap("glossary pages");
     if let Some(cache) = cache {
         cache.keep_only(&seen.into_inner().unwrap_or_else(|e| e.into_inner()));
@@ -178,20 +185,7 @@ pub fn render<'m>(
         errors.dedup();
         return Err(errors);
     }
-    if let Some(base) = &model.meta.base_url {
-        emit(Output {
-            path: "feed.xml".into(),
-            bytes: feeds::atom(model, base).into_bytes(),
-        });
-        emit(Output {
-            path: "sitemap.xml".into(),
-            bytes: feeds::sitemap(model, base).into_bytes(),
-        });
-    }
-    emit(Output {
-        path: annotations::PATH.to_string(),
-        bytes: annotations::annotations(model, anchors).into_bytes(),
-    });
+    files.into_iter().for_each(emit);
     for asset in &theme.assets {
         emit(Output {
             path: asset.published.clone(),
@@ -200,6 +194,27 @@ pub fn render<'m>(
     }
     // Every page was rendered: an error would have returned above.
     Ok(total)
+}
+
+/// The files of the site that are data, not pages: the Web Annotations,
+/// and with an address for the site, its feed and sitemap.
+fn data_files(model: &Model, anchors: &Anchors) -> Vec<Output> {
+    let mut files = Vec::new();
+    if let Some(base) = &model.meta.base_url {
+        files.push(Output {
+            path: "feed.xml".into(),
+            bytes: feeds::atom(model, base).into_bytes(),
+        });
+        files.push(Output {
+            path: "sitemap.xml".into(),
+            bytes: feeds::sitemap(model, base).into_bytes(),
+        });
+    }
+    files.push(Output {
+        path: annotations::PATH.to_string(),
+        bytes: annotations::annotations(model, anchors).into_bytes(),
+    });
+    files
 }
 
 /// What makes the data of a page that is not one per article, claim or entry.
