@@ -11,6 +11,7 @@ pub mod export;
 pub mod init;
 pub mod limits;
 pub mod load;
+pub mod manifest;
 pub mod markdown;
 pub mod mentions;
 pub mod model;

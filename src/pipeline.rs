@@ -12,7 +12,7 @@ use crate::limits::Limits;
 use crate::mentions::Matcher;
 use crate::model::Model;
 use crate::progress::{Progress, Timings};
-use crate::{anchor, load, render, resolve, write};
+use crate::{anchor, load, manifest, render, resolve, write};
 
 /// What to build and how.
 #[derive(Debug, Clone, Default)]
@@ -94,6 +94,30 @@ pub fn build_with(
         write::check_output(root, &output).map_err(Failure::Io)?;
     }
     let mut timings = Timings::default();
+    // A one-off build into a site made from the same inputs has nothing to do.
+    let inputs = match (options.write, cache) {
+        (true, None) => manifest::fingerprint(options, &output),
+        _ => None,
+    };
+    if let Some(inputs) = &inputs
+        && let Some(record) = manifest::unchanged(&output, inputs)
+    {
+        timings.lap("unchanged");
+        let (mut diagnostics, sources) = record.warnings(root);
+        diagnostic::sort(&mut diagnostics);
+        let outcome = Outcome {
+            diagnostics,
+            sources,
+            pages: record.pages,
+            files: record.files(),
+            written: 0,
+            counts: record.counts,
+            output: Some(output),
+            elapsed: started.elapsed(),
+            timings,
+        };
+        return Ok((outcome, Vec::new()));
+    }
     let progress = options.progress.as_ref();
     let Analysis {
         model,
@@ -169,9 +193,21 @@ pub fn build_with(
         }
     };
     let mut written = 0;
+    let counts = [
+        model.articles.len(),
+        model.claims.len(),
+        model.entries.len(),
+        model.events.len(),
+    ];
     if let Some(staging) = staging {
         written = staging.written();
-        staging.finish().map_err(Failure::Io)?;
+        staging
+            .finish(|| manifest::forget(&output))
+            .map_err(Failure::Io)?;
+        if let Some(inputs) = &inputs {
+            // Without a record, the next build is a full one: nothing is lost.
+            let _ = manifest::record(&output, inputs, pages, counts, &diags);
+        }
         timings.lap("writing");
     }
     let mut files = kept.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -183,12 +219,7 @@ pub fn build_with(
         pages,
         files: emitted.into_inner(),
         written,
-        counts: [
-            model.articles.len(),
-            model.claims.len(),
-            model.entries.len(),
-            model.events.len(),
-        ],
+        counts,
         output: options.write.then_some(output),
         elapsed: started.elapsed(),
         timings,

@@ -172,12 +172,14 @@ impl Staging {
     }
 
     /// Swaps the new site into place, or reports the first failure to write
-    /// it (and leaves the output as it was).
-    pub fn finish(mut self) -> Result<()> {
+    /// it (and leaves the output as it was). `before_swap` runs once every
+    /// file is known to be written, just before the swap.
+    pub fn finish(mut self, before_swap: impl FnOnce() -> Result<()>) -> Result<()> {
         let error = self.error.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(err) = error {
             return Err(err);
         }
+        before_swap()?;
         swap(&self.dir, &self.output, &self.parent, &self.name)?;
         self.finished = true;
         Ok(())
@@ -278,7 +280,7 @@ mod tests {
                 path: path.into(),
                 bytes: bytes.to_vec(),
             });
-            staging.finish().unwrap();
+            staging.finish(|| Ok(())).unwrap();
         };
         write("a/old.html", b"old");
         write("index.html", b"new");

@@ -500,9 +500,11 @@ fn a_failed_build_leaves_the_previous_site_exactly_as_it_was() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with('.'))
         .collect();
-    assert!(
-        leftovers.is_empty(),
-        "temporary folders left behind: {leftovers:?}"
+    // Only the record of the previous site, which is still that site's.
+    assert_eq!(
+        leftovers,
+        [".public.build.json"],
+        "temporary folders left behind"
     );
 }
 
@@ -646,6 +648,75 @@ fn a_rebuild_writes_only_the_files_that_changed() {
             );
         }
     }
+}
+
+#[test]
+fn a_rebuild_with_no_change_stops_early_unless_the_site_or_its_inputs_changed() {
+    let briefing = tempfile::tempdir().unwrap();
+    let root = briefing.path();
+    common::copy_default_briefing(root);
+    common::remove_base_url(root);
+    let out = root.join("public");
+    let options = |base_url: Option<&str>| BuildOptions {
+        root: root.to_path_buf(),
+        output: Some(out.clone()),
+        write: true,
+        base_url: base_url.map(String::from),
+        ..Default::default()
+    };
+    let run = |base_url| build(&options(base_url)).unwrap_or_else(|_| panic!("the build fails"));
+    let first = run(None);
+    let site = read_site(&out);
+    assert!(root.join(".public.build.json").is_file());
+    assert_eq!(first.diagnostics.len(), 1, "the no-base-url warning");
+
+    // Nothing changed: the build stops after reading its inputs, with the
+    // same counts and the same warning, and the site is untouched.
+    let again = run(None);
+    assert_eq!(again.timings.laps()[0].stage, "unchanged");
+    assert_eq!(
+        (again.written, again.files, again.pages, again.counts),
+        (0, first.files, first.pages, first.counts)
+    );
+    assert_eq!(again.diagnostics, first.diagnostics);
+    assert!(
+        again
+            .sources
+            .render_all(&again.diagnostics)
+            .contains("no-base-url"),
+        "the warning is shown again"
+    );
+    assert_eq!(read_site(&out), site);
+
+    // A file of the site removed, changed or added: a full build mends it.
+    fs::remove_file(out.join("index.html")).unwrap();
+    let mended = run(None);
+    assert_ne!(mended.timings.laps()[0].stage, "unchanged");
+    assert_eq!(read_site(&out), site);
+    let page = out.join("claims/two-hours.html");
+    let mut bytes = fs::read(&page).unwrap();
+    bytes[0] = b'X';
+    fs::write(&page, &bytes).unwrap();
+    assert_ne!(run(None).written, 0);
+    assert_eq!(read_site(&out), site);
+    fs::write(out.join("stray.html"), "stray").unwrap();
+    run(None);
+    assert_eq!(read_site(&out), site);
+
+    // Another option or an edited input: a full build.
+    let with_address = run(Some("https://example.org/b/"));
+    assert_ne!(with_address.timings.laps()[0].stage, "unchanged");
+    assert!(out.join("feed.xml").is_file());
+    let claims = root.join("content/annotations/claims.yaml");
+    let text = fs::read_to_string(&claims).unwrap();
+    fs::write(
+        &claims,
+        text.replace("about two hours", "roughly two hours"),
+    )
+    .unwrap();
+    run(Some("https://example.org/b/"));
+    let page = fs::read_to_string(out.join("claims/two-hours.html")).unwrap();
+    assert!(page.contains("roughly two hours"));
 }
 
 #[test]

@@ -186,8 +186,11 @@ ls -A {disk}"
     };
     assert!(err.contains("No space left on device"), "{err}");
     assert!(err.contains("help: the disk is full: free some space, then build again; the previous site is left as it was"), "{err}");
-    // The previous site is whole, and nothing is left beside it.
-    assert_eq!(out, "exit=2\nsame-site\npublic\n", "{err}");
+    // The previous site is whole, and nothing is left beside it but its record.
+    assert_eq!(
+        out, "exit=2\nsame-site\n.public.build.json\npublic\n",
+        "{err}"
+    );
 }
 
 #[test]

@@ -78,7 +78,8 @@ fn kill_builds_at_random(runs: usize, seed: u64) {
         "only {killed} of {runs} builds were killed before they ended"
     );
 
-    // A build after all that leaves nothing beside the output.
+    // A build after all that leaves nothing beside the output but the
+    // records of the sites built.
     assert!(build(&a, &out).status().unwrap().success());
     assert_eq!(read_site(&out), sites[0]);
     let mut beside: Vec<String> = fs::read_dir(dir.path())
@@ -87,7 +88,19 @@ fn kill_builds_at_random(runs: usize, seed: u64) {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     beside.sort();
-    assert_eq!(beside, ["a", "b", "public", "site-a", "site-b"]);
+    assert_eq!(
+        beside,
+        [
+            ".public.build.json",
+            ".site-a.build.json",
+            ".site-b.build.json",
+            "a",
+            "b",
+            "public",
+            "site-a",
+            "site-b"
+        ]
+    );
 }
 
 #[test]
