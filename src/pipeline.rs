@@ -102,6 +102,9 @@ pub fn build_with(
     if let Some(inputs) = &inputs
         && let Some(record) = manifest::unchanged(&output, inputs)
     {
+        // What builds killed before they finished left beside it goes, as
+        // at the start of any build that writes.
+        write::remove_leftovers_beside(&output).map_err(Failure::Io)?;
         timings.lap("unchanged");
         let (mut diagnostics, sources) = record.warnings(root);
         diagnostic::sort(&mut diagnostics);

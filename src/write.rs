@@ -107,14 +107,7 @@ fn same_contents(path: &Path, bytes: &[u8]) -> bool {
 impl Staging {
     /// Starts a new site for `output`.
     pub fn new(output: &Path) -> Result<Staging> {
-        let name = output
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        let parent = match output.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let (parent, name) = place(output);
         fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
         remove_leftovers(&parent, &name)?;
         let dir = parent.join(format!(".{name}.tmp-{}", std::process::id()));
@@ -192,6 +185,26 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// The folder `output` is in, and its name.
+fn place(output: &Path) -> (PathBuf, String) {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let parent = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    (parent, name)
+}
+
+/// Removes what builds killed before they finished left beside `output`,
+/// for a build that has nothing to write.
+pub fn remove_leftovers_beside(output: &Path) -> Result<()> {
+    let (parent, name) = place(output);
+    remove_leftovers(&parent, &name)
 }
 
 /// Removes what builds killed before they finished left beside the output:

@@ -73,8 +73,10 @@ fn kill_builds_at_random(runs: usize, seed: u64) {
             site.len()
         );
     }
+    // Some builds end at once: when the build before was killed before its
+    // swap, the output may already hold this briefing's site, unchanged.
     assert!(
-        killed * 2 >= runs,
+        killed * 3 >= runs,
         "only {killed} of {runs} builds were killed before they ended"
     );
 
