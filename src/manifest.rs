@@ -18,7 +18,10 @@ use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, Severity, Sources, Span};
+use crate::limits::Limits;
+use crate::load::Reader;
 use crate::pipeline::BuildOptions;
+use crate::write;
 
 /// The version of the record's format; a record of another is ignored.
 const FORMAT: u32 = 1;
@@ -53,11 +56,8 @@ struct Warning {
 
 /// Where the record of `output` is kept: beside it.
 fn path_of(output: &Path) -> PathBuf {
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    output.with_file_name(format!(".{name}.build.json"))
+    let (parent, name) = write::place(output);
+    parent.join(format!(".{name}.build.json"))
 }
 
 /// The fingerprint of everything a build of `options` makes its site from:
@@ -144,17 +144,18 @@ pub fn unchanged(output: &Path, inputs: &blake3::Hash) -> Option<Record> {
 
 impl Record {
     /// The warnings the recorded build gave, and the texts of the files
-    /// they point into (read again from `root`).
-    pub fn warnings(&self, root: &Path) -> (Vec<Diagnostic>, Sources) {
+    /// they point into, read again as a build reads them.
+    pub fn warnings(&self, root: &Path, limits: &Limits) -> (Vec<Diagnostic>, Sources) {
+        let reader = Reader::new(root, limits);
         let mut sources = Sources::default();
         let diagnostics = self
             .warnings
             .iter()
             .map(|w| {
+                // A file that cannot be read now is shown without its text.
                 if sources.get(&w.file).is_none()
-                    && let Ok(text) = fs::read_to_string(root.join(&w.file))
+                    && let Some(text) = reader.read(&w.file, &mut Vec::new())
                 {
-                    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
                     sources.insert(w.file.clone(), text);
                 }
                 Diagnostic {

@@ -106,7 +106,7 @@ pub fn build_with(
         // at the start of any build that writes.
         write::remove_leftovers_beside(&output).map_err(Failure::Io)?;
         timings.lap("unchanged");
-        let (mut diagnostics, sources) = record.warnings(root);
+        let (mut diagnostics, sources) = record.warnings(root, &options.limits);
         diagnostic::sort(&mut diagnostics);
         let outcome = Outcome {
             diagnostics,

@@ -187,8 +187,9 @@ impl Drop for Staging {
     }
 }
 
-/// The folder `output` is in, and its name.
-fn place(output: &Path) -> (PathBuf, String) {
+/// The folder `output` is in, and its name: what is kept beside the output
+/// is named after it.
+pub fn place(output: &Path) -> (PathBuf, String) {
     let name = output
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
