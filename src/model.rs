@@ -219,6 +219,14 @@ impl Relation {
         ("context", Relation::Context),
     ];
 
+    /// The name in YAML.
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, r)| *r == self)
+            .map_or("", |(n, _)| n)
+    }
+
     /// How the relation reads from the claim that states it: "supports".
     pub fn forward(self) -> &'static str {
         match self {

@@ -18,7 +18,7 @@
 
 use std::ops::Range;
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::text::plain;
 use crate::anchor::{Anchors, claim_anchor, event_anchor};
@@ -33,82 +33,267 @@ pub const PATH: &str = "annotations.jsonld";
 const CONTEXT_IRI: &str = "http://www.w3.org/ns/anno.jsonld";
 
 /// The whole collection, as pretty-printed JSON-LD.
-pub fn annotations(model: &Model, anchors: &Anchors) -> String {
+pub fn annotations(model: &Model, anchors: &Anchors) -> Vec<u8> {
     let base = model.meta.base_url.as_deref().unwrap_or("");
+    let language = model.meta.language.as_str();
+    // The bodies of each claim and event, shared by the annotations of its sources.
+    let claim_bodies: Vec<Vec<Body>> = model
+        .claims
+        .iter()
+        .map(|claim| {
+            let mut bodies = vec![
+                Body::Describing {
+                    kind: "TextualBody",
+                    purpose: "describing",
+                    value: plain(&claim.text.doc.text),
+                    format: "text/plain",
+                    language,
+                },
+                Body::Tagging {
+                    kind: "TextualBody",
+                    purpose: "tagging",
+                    value: claim.status.name(),
+                },
+            ];
+            if !base.is_empty() {
+                bodies.push(Body::link(format!("{base}claims/{}.html", claim.id)));
+            }
+            bodies
+        })
+        .collect();
+    let event_bodies: Vec<Vec<Body>> = model
+        .events
+        .iter()
+        .map(|event| {
+            let describing = format!("{}: {}", event.date.display(), plain(&event.title.doc.text));
+            let mut bodies = vec![Body::Describing {
+                kind: "TextualBody",
+                purpose: "describing",
+                value: describing,
+                format: "text/plain",
+                language,
+            }];
+            if !base.is_empty() {
+                bodies.push(Body::link(format!(
+                    "{base}timeline/index.html#event-{}",
+                    event.id
+                )));
+            }
+            bodies
+        })
+        .collect();
+    let common = Common::new(model);
     let mut items = Vec::new();
     for (c, claim) in model.claims.iter().enumerate() {
-        let page = format!("{base}claims/{}.html", claim.id);
-        let mut bodies = vec![
-            json!({
-                "type": "TextualBody",
-                "purpose": "describing",
-                "value": plain(&claim.text.doc.text),
-                "format": "text/plain",
-                "language": model.meta.language,
-            }),
-            json!({"type": "TextualBody", "purpose": "tagging", "value": claim.status.name()}),
-        ];
-        if !base.is_empty() {
-            bodies.push(link_body(&page));
-        }
         for (n, source) in claim.sources.iter().enumerate() {
             let found = (&anchors.claim_quotes[c][n], &anchors.claim_positions[c][n]);
             if let (Some(range), Some(position)) = found {
                 let anchor = claim_anchor(&claim.id, n + 1);
                 items.push(annotation(
-                    model, base, &anchor, &bodies, source, range, position,
+                    model,
+                    &common,
+                    &anchor,
+                    &claim_bodies[c],
+                    source,
+                    range,
+                    position,
                 ));
             }
         }
     }
     for (e, event) in model.events.iter().enumerate() {
-        let page = format!("{base}timeline/index.html#event-{}", event.id);
-        let mut bodies = vec![json!({
-            "type": "TextualBody",
-            "purpose": "describing",
-            "value": format!("{}: {}", event.date.display(), plain(&event.title.doc.text)),
-            "format": "text/plain",
-            "language": model.meta.language,
-        })];
-        if !base.is_empty() {
-            bodies.push(link_body(&page));
-        }
         for (n, source) in event.sources.iter().enumerate() {
             let found = (&anchors.event_quotes[e][n], &anchors.event_positions[e][n]);
             if let (Some(range), Some(position)) = found {
                 let anchor = event_anchor(&event.id, n + 1);
                 items.push(annotation(
-                    model, base, &anchor, &bodies, source, range, position,
+                    model,
+                    &common,
+                    &anchor,
+                    &event_bodies[e],
+                    source,
+                    range,
+                    position,
                 ));
             }
         }
     }
-    let collection = json!({
-        "@context": CONTEXT_IRI,
-        "id": format!("{base}{PATH}"),
-        "type": "AnnotationCollection",
-        "label": model.meta.title,
-        "total": items.len(),
-        "first": {
-            "id": format!("{base}{PATH}#page-1"),
-            "type": "AnnotationPage",
-            "startIndex": 0,
-            "items": items,
+    let collection = Collection {
+        context: CONTEXT_IRI,
+        id: format!("{base}{PATH}"),
+        kind: "AnnotationCollection",
+        label: &model.meta.title,
+        total: items.len(),
+        first: Page {
+            id: format!("{base}{PATH}#page-1"),
+            kind: "AnnotationPage",
+            start_index: 0,
+            items,
         },
-    });
-    // Serialising a `serde_json::Value` cannot fail.
-    serde_json::to_string_pretty(&collection).unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    // Serialising these types into memory cannot fail: they hold strings,
+    // numbers and lists only.
+    let _ = serde_json::to_writer_pretty(&mut out, &collection);
+    out
 }
 
-fn annotation(
-    model: &Model,
-    base: &str,
+/// The `AnnotationCollection` with its one page.
+#[derive(Serialize)]
+struct Collection<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    label: &'a str,
+    total: usize,
+    first: Page<'a>,
+}
+
+#[derive(Serialize)]
+struct Page<'a> {
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "startIndex")]
+    start_index: usize,
+    items: Vec<Annotation<'a>>,
+}
+
+#[derive(Serialize)]
+struct Annotation<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    motivation: &'static str,
+    body: &'a [Body<'a>],
+    target: Target<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    creator: Option<&'a Creator<'a>>,
+}
+
+/// A body of an annotation, its keys in the order they are written.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Body<'a> {
+    /// The claim's text, or the event's date and title.
+    Describing {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        purpose: &'static str,
+        value: String,
+        format: &'static str,
+        language: &'a str,
+    },
+    /// The claim's status.
+    Tagging {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        purpose: &'static str,
+        value: &'static str,
+    },
+    /// A link to the claim's or event's page: only with `base_url`, since a
+    /// body's address must be absolute.
+    Linking {
+        id: String,
+        #[serde(rename = "type")]
+        kind: &'static str,
+        format: &'static str,
+        purpose: &'static str,
+    },
+}
+
+impl Body<'_> {
+    fn link(page: String) -> Self {
+        Body::Linking {
+            id: page,
+            kind: "Text",
+            format: "text/html",
+            purpose: "linking",
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Target<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    source: String,
+    selector: (QuoteSelector<'a>, PositionSelector),
+}
+
+#[derive(Serialize)]
+struct QuoteSelector<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    exact: &'a str,
+    prefix: &'a str,
+    suffix: &'a str,
+}
+
+#[derive(Serialize)]
+struct PositionSelector {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    start: usize,
+    end: usize,
+}
+
+/// Who made the annotations: one author, or a list of them.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Creator<'a> {
+    One(Agent<'a>),
+    Many(Vec<Agent<'a>>),
+}
+
+#[derive(Serialize)]
+struct Agent<'a> {
+    name: &'a str,
+}
+
+/// What every annotation of the briefing has alike.
+struct Common<'a> {
+    base: &'a str,
+    /// When the annotations were made: the briefing's date, if it has one.
+    created: Option<String>,
+    /// Who made them: the briefing's authors.
+    creator: Option<Creator<'a>>,
+}
+
+impl<'a> Common<'a> {
+    fn new(model: &'a Model) -> Self {
+        let authors = &model.meta.authors;
+        let creator = match &authors[..] {
+            [] => None,
+            [one] => Some(Creator::One(Agent { name: one })),
+            many => Some(Creator::Many(
+                many.iter().map(|a| Agent { name: a }).collect(),
+            )),
+        };
+        Common {
+            base: model.meta.base_url.as_deref().unwrap_or(""),
+            created: model.meta.date.as_ref().map(|d| d.timestamp()),
+            creator,
+        }
+    }
+}
+
+fn annotation<'a>(
+    model: &'a Model,
+    common: &'a Common<'a>,
     anchor: &str,
-    bodies: &[Value],
+    body: &'a [Body<'a>],
     source: &Source,
     range: &Range<usize>,
     position: &Range<usize>,
-) -> Value {
+) -> Annotation<'a> {
+    let base = common.base;
     let article = &model.articles[source.article];
     let target = match (&article.url, base) {
         (Some(url), _) => url.clone(),
@@ -124,40 +309,32 @@ fn annotation(
     } else {
         format!("{base}articles/{}.html#{anchor}", article.id)
     };
-    let mut annotation = json!({
-        "@context": CONTEXT_IRI,
-        "id": id,
-        "type": "Annotation",
-        "motivation": "describing",
-        "body": bodies,
-        "target": {
-            "type": "SpecificResource",
-            "source": target,
-            "selector": [
-                {"type": "TextQuoteSelector", "exact": exact, "prefix": prefix, "suffix": suffix},
-                {"type": "TextPositionSelector", "start": position.start, "end": position.end},
-            ],
+    Annotation {
+        context: CONTEXT_IRI,
+        id,
+        kind: "Annotation",
+        motivation: "describing",
+        body,
+        target: Target {
+            kind: "SpecificResource",
+            source: target,
+            selector: (
+                QuoteSelector {
+                    kind: "TextQuoteSelector",
+                    exact,
+                    prefix,
+                    suffix,
+                },
+                PositionSelector {
+                    kind: "TextPositionSelector",
+                    start: position.start,
+                    end: position.end,
+                },
+            ),
         },
-    });
-    // When the annotations were made: the briefing's date, if it has one.
-    if let Some(date) = &model.meta.date {
-        annotation["created"] = date.timestamp().into();
+        created: common.created.as_deref(),
+        creator: common.creator.as_ref(),
     }
-    // Who made them: the briefing's authors.
-    match &model.meta.authors[..] {
-        [] => {}
-        [one] => annotation["creator"] = json!({"name": one}),
-        many => {
-            annotation["creator"] = many.iter().map(|a| json!({"name": a})).collect();
-        }
-    }
-    annotation
-}
-
-/// A body that links to the claim's or event's page: only with `base_url`,
-/// since a body's address must be absolute.
-fn link_body(page: &str) -> Value {
-    json!({"id": page, "type": "Text", "format": "text/html", "purpose": "linking"})
 }
 
 /// A `urn:uuid:` made from a hash of `parts`: the same parts give the same

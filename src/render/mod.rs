@@ -92,6 +92,7 @@ pub fn render<'m>(
         anchors,
         matcher,
         backlinks: pages::Backlinks::new(model),
+        fingerprints: cache.is_some(),
     };
     timings.lap("backlinks");
     let site = site_data(model, theme);
@@ -103,6 +104,8 @@ pub fn render<'m>(
         cache.hits.store(0, Ordering::Relaxed);
         Fingerprint::new(theme, &site)
     });
+    // Converted to Tera's values once; each page's context shares them.
+    let site = tera::Value::from_serializable(&site);
     let errors = Mutex::new(Vec::new());
     // The pages of this build, for the cache to forget the others.
     let seen = Mutex::new(HashSet::new());
@@ -212,7 +215,7 @@ fn data_files(model: &Model, anchors: &Anchors) -> Vec<Output> {
     }
     files.push(Output {
         path: annotations::PATH.to_string(),
-        bytes: annotations::annotations(model, anchors).into_bytes(),
+        bytes: annotations::annotations(model, anchors),
     });
     files
 }
@@ -252,7 +255,9 @@ impl Fingerprint {
         let mut hasher = self.shared.clone();
         hasher.update(page.template.as_bytes());
         hasher.update(&[0]);
-        hasher.update(page.data.to_string().as_bytes());
+        if let Some(data) = &page.fingerprint {
+            hasher.update(data.as_bytes());
+        }
         hasher.update(&[0]);
         for preview in &page.previews {
             hasher.update(format!("{preview:?}").as_bytes());
@@ -279,17 +284,13 @@ fn site_data(model: &Model, theme: &Theme) -> serde_json::Value {
     })
 }
 
-fn render_page(
-    theme: &Theme,
-    site: &serde_json::Value,
-    page: &PageData,
-) -> Result<Output, Diagnostic> {
+fn render_page(theme: &Theme, site: &tera::Value, page: &PageData) -> Result<Output, Diagnostic> {
     let root = if page.path.contains('/') { "../" } else { "" };
     let mut context = tera::Context::new();
-    context.insert("site", site);
+    context.insert_value("site", site.clone());
     context.insert("root", &root);
     context.insert("path", &page.path);
-    context.insert("page", &page.data);
+    context.insert_value("page", page.data.clone());
     context.insert("previews", &page.previews);
     context.insert("head", &page.head);
     let html = theme.tera.render(page.template, &context).map_err(|_| {

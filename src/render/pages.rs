@@ -1,10 +1,11 @@
 //! The pages of SITE.md: for each, the data its template shows, all computed
 //! here (counts, backlinks, groupings, sort orders).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::meta::{self, Head};
 use super::text::{MentionRecord, PageText, Preview, Shared, context, plain, sentence, words};
@@ -19,7 +20,9 @@ pub struct PageData<'m> {
     /// The template that renders it.
     pub template: &'static str,
     /// What the template shows.
-    pub data: Value,
+    pub data: tera::Value,
+    /// A hash of `data`, when the build keeps a cache of pages (`serve`).
+    pub fingerprint: Option<blake3::Hash>,
     /// The mentions in the texts at home on this page.
     pub records: Vec<MentionRecord<'m>>,
     /// The previews of what the page highlights or mentions, by key.
@@ -53,10 +56,31 @@ struct DateView {
 }
 
 fn date_view(d: &Option<Date>) -> Option<DateView> {
-    d.as_ref().map(|d| DateView {
+    d.as_ref().map(date_of)
+}
+
+fn date_of(d: &Date) -> DateView {
+    DateView {
         text: d.display(),
         machine: d.machine(),
-    })
+    }
+}
+
+/// An event as a line that links to it in the timeline.
+#[derive(Serialize)]
+struct EventLink {
+    href: String,
+    label: String,
+    date: DateView,
+}
+
+fn event_link(model: &Model, e: usize) -> EventLink {
+    let event = &model.events[e];
+    EventLink {
+        href: format!("../timeline/index.html#event-{}", event.id),
+        label: plain(&event.title.doc.text),
+        date: date_of(&event.date),
+    }
 }
 
 #[derive(Serialize)]
@@ -257,7 +281,22 @@ fn shown_claims(model: &Model, claims: &[usize], home: bool) -> Vec<usize> {
     key
 }
 
-fn claim_groups<'m>(pt: &mut PageText<'_, 'm>, model: &'m Model, home: bool) -> Vec<Value> {
+/// A topic with the claims it shows.
+#[derive(Serialize)]
+struct TopicGroup<'m> {
+    id: &'m str,
+    title: &'m str,
+    summary: Option<String>,
+    claims: Vec<ClaimCard>,
+    /// How many of its claims are not shown.
+    more: usize,
+}
+
+fn claim_groups<'m>(
+    pt: &mut PageText<'_, 'm>,
+    model: &'m Model,
+    home: bool,
+) -> Vec<TopicGroup<'m>> {
     let backlinks = &pt.shared.backlinks;
     let mut groups = Vec::new();
     for (t, topic) in model.topics.iter().enumerate() {
@@ -273,9 +312,13 @@ fn claim_groups<'m>(pt: &mut PageText<'_, 'm>, model: &'m Model, home: bool) -> 
                 Some(s) => Some(pt.text(s)),
                 None => None,
             };
-            groups.push(
-                json!({"id": topic.id, "title": topic.title, "summary": summary, "claims": claims, "more": more}),
-            );
+            groups.push(TopicGroup {
+                id: &topic.id,
+                title: &topic.title,
+                summary,
+                claims,
+                more,
+            });
         }
     }
     let all = &backlinks.topic_claims[model.topics.len()];
@@ -285,7 +328,13 @@ fn claim_groups<'m>(pt: &mut PageText<'_, 'm>, model: &'m Model, home: bool) -> 
         .collect();
     let more = all.len() - rest.len();
     if !rest.is_empty() {
-        groups.push(json!({"id": "other", "title": "Other claims", "summary": null, "claims": rest, "more": more}));
+        groups.push(TopicGroup {
+            id: "other",
+            title: "Other claims",
+            summary: None,
+            claims: rest,
+            more,
+        });
     }
     groups
 }
@@ -336,16 +385,25 @@ fn article_cards_of(
         .collect()
 }
 
+/// The page at `path`, its `data` handed to the template as Tera's values.
 fn finish<'m>(
     path: &str,
     template: &'static str,
     pt: PageText<'_, 'm>,
-    data: Value,
+    data: &impl Serialize,
 ) -> PageData<'m> {
+    // Hashed before the conversion: Tera's maps have no fixed order.
+    let fingerprint = pt.shared.fingerprints.then(|| {
+        let mut hasher = blake3::Hasher::new();
+        // Writing into a hasher cannot fail.
+        let _ = serde_json::to_writer(&mut hasher, data);
+        hasher.finalize()
+    });
     PageData {
         path: path.to_string(),
         template,
-        data,
+        data: tera::Value::from_serializable(data),
+        fingerprint,
         head: Head {
             title: pt.label.clone(),
             kind: "website",
@@ -354,6 +412,37 @@ fn finish<'m>(
         records: pt.records,
         previews: pt.previews.into_values().collect(),
     }
+}
+
+#[derive(Serialize)]
+struct IndexPage<'m> {
+    title: &'m str,
+    summary: String,
+    date: Option<DateView>,
+    authors: &'m [String],
+    groups: Vec<TopicGroup<'m>>,
+    claim_count: usize,
+    shared_count: usize,
+    entry_count: usize,
+    event_count: usize,
+    articles: Vec<ArticleCard>,
+    article_count: usize,
+    actors: Vec<ActorItem<'m>>,
+    actor_count: usize,
+    latest_events: Vec<LatestEvent>,
+}
+
+#[derive(Serialize)]
+struct ActorItem<'m> {
+    link: Link,
+    role: Option<&'m str>,
+}
+
+#[derive(Serialize)]
+struct LatestEvent {
+    href: String,
+    date: DateView,
+    title: String,
 }
 
 /// `index.html`.
@@ -375,9 +464,12 @@ pub fn index<'m>(shared: &Shared<'m>) -> PageData<'m> {
         actor_ids.truncate(HOME_LIST);
         actor_ids.sort_unstable();
     }
-    let actors: Vec<Value> = actor_ids
+    let actors: Vec<ActorItem> = actor_ids
         .into_iter()
-        .map(|i| json!({"link": entry_link(model, i, ""), "role": model.entries[i].role}))
+        .map(|i| ActorItem {
+            link: entry_link(model, i, ""),
+            role: model.entries[i].role.as_deref(),
+        })
         .collect();
     let mut sources: Vec<usize> = (0..model.articles.len()).collect();
     if sources.len() > HOME_LIST {
@@ -394,26 +486,38 @@ pub fn index<'m>(shared: &Shared<'m>) -> PageData<'m> {
         });
         sources.truncate(HOME_LIST);
     }
-    let latest: Vec<Value> = model.events.iter().rev().take(5).map(|e| {
-        json!({"href": format!("timeline/index.html#event-{}", e.id), "date": date_view(&Some(e.date.clone())), "title": pt.text(&e.title)})
-    }).collect();
-    let data = json!({
-        "title": model.meta.title,
-        "summary": summary,
-        "date": date_view(&model.meta.date),
-        "authors": model.meta.authors,
-        "groups": groups,
-        "claim_count": model.claims.len(),
-        "shared_count": model.claims.iter().filter(|c| cited_articles(c).len() > 1).count(),
-        "entry_count": model.entries.len(),
-        "event_count": model.events.len(),
-        "articles": article_cards_of(shared, "", sources),
-        "article_count": model.articles.len(),
-        "actors": actors,
-        "actor_count": actor_count,
-        "latest_events": latest,
-    });
-    let page = finish("index.html", "index.html", pt, data);
+    let latest_events: Vec<LatestEvent> = model
+        .events
+        .iter()
+        .rev()
+        .take(5)
+        .map(|e| LatestEvent {
+            href: format!("timeline/index.html#event-{}", e.id),
+            date: date_of(&e.date),
+            title: pt.text(&e.title),
+        })
+        .collect();
+    let data = IndexPage {
+        title: &model.meta.title,
+        summary,
+        date: date_view(&model.meta.date),
+        authors: &model.meta.authors,
+        groups,
+        claim_count: model.claims.len(),
+        shared_count: model
+            .claims
+            .iter()
+            .filter(|c| cited_articles(c).len() > 1)
+            .count(),
+        entry_count: model.entries.len(),
+        event_count: model.events.len(),
+        articles: article_cards_of(shared, "", sources),
+        article_count: model.articles.len(),
+        actors,
+        actor_count,
+        latest_events,
+    };
+    let page = finish("index.html", "index.html", pt, &data);
     match &model.meta.summary {
         Some(summary) => page.described(&summary.doc.text),
         None => page,
@@ -422,6 +526,22 @@ pub fn index<'m>(shared: &Shared<'m>) -> PageData<'m> {
 
 /// How many sources and actors the front page lists at most.
 pub const HOME_LIST: usize = 30;
+
+#[derive(Serialize)]
+struct ArticlePage<'m> {
+    id: &'m str,
+    title: String,
+    title_supplied: bool,
+    outlet: &'m str,
+    author: Option<&'m str>,
+    date: Option<DateView>,
+    url: Option<&'m str>,
+    section: Option<&'m str>,
+    language: Option<&'m str>,
+    note: String,
+    body: String,
+    claims: Vec<Link>,
+}
 
 /// `articles/ID.html`.
 pub fn article<'m>(shared: &Shared<'m>, a: usize) -> PageData<'m> {
@@ -439,21 +559,21 @@ pub fn article<'m>(shared: &Shared<'m>, a: usize) -> PageData<'m> {
         .iter()
         .map(|&c| claim_link(model, c, "../"))
         .collect();
-    let data = json!({
-        "id": article.id,
-        "title": article.display_title(),
-        "title_supplied": article.title_supplied,
-        "outlet": article.outlet,
-        "author": article.author,
-        "date": date_view(&article.published),
-        "url": article.url,
-        "section": article.section,
-        "language": article.language,
-        "note": note,
-        "body": body,
-        "claims": claims,
-    });
-    let mut page = finish(&path, "article.html", pt, data)
+    let data = ArticlePage {
+        id: &article.id,
+        title: article.display_title(),
+        title_supplied: article.title_supplied,
+        outlet: &article.outlet,
+        author: article.author.as_deref(),
+        date: date_view(&article.published),
+        url: article.url.as_deref(),
+        section: article.section.as_deref(),
+        language: article.language.as_deref(),
+        note,
+        body,
+        claims,
+    };
+    let mut page = finish(&path, "article.html", pt, &data)
         .described(&article.doc.text)
         .with_jsonld(&meta::news_article(model, a));
     page.head.kind = "article";
@@ -463,8 +583,14 @@ pub fn article<'m>(shared: &Shared<'m>, a: usize) -> PageData<'m> {
 /// `articles/index.html`.
 pub fn articles_index<'m>(shared: &Shared<'m>) -> PageData<'m> {
     let pt = PageText::new(shared, "articles/index.html", "Sources");
-    let data = json!({"articles": article_cards(shared, "../")});
-    finish("articles/index.html", "articles.html", pt, data)
+    #[derive(Serialize)]
+    struct ArticlesPage {
+        articles: Vec<ArticleCard>,
+    }
+    let data = ArticlesPage {
+        articles: article_cards(shared, "../"),
+    };
+    finish("articles/index.html", "articles.html", pt, &data)
 }
 
 /// `claims/index.html`.
@@ -472,36 +598,52 @@ pub fn claims_index<'m>(shared: &Shared<'m>) -> PageData<'m> {
     let model = shared.model;
     let mut pt = PageText::new(shared, "claims/index.html", "Claims");
     let groups = claim_groups(&mut pt, model, false);
-    let data = json!({
-        "groups": groups,
-        "claim_count": model.claims.len(),
-        "filters": claim_filters(model, &shared.backlinks),
-    });
-    finish("claims/index.html", "claims.html", pt, data)
+    #[derive(Serialize)]
+    struct ClaimsPage<'m> {
+        groups: Vec<TopicGroup<'m>>,
+        claim_count: usize,
+        filters: Filters<'m>,
+    }
+    let data = ClaimsPage {
+        groups,
+        claim_count: model.claims.len(),
+        filters: claim_filters(model, &shared.backlinks),
+    };
+    finish("claims/index.html", "claims.html", pt, &data)
 }
 
 /// The choices of the claims filter, each with how many claims it keeps:
 /// topics in their order, statuses in theirs, entries A–Z, articles in
 /// model order. Only choices that keep at least one claim are offered.
-fn claim_filters(model: &Model, backlinks: &Backlinks) -> Value {
-    let choice = |value: &str, label: &str, n: usize| -> Option<Value> {
-        (n > 0).then(|| json!({"value": value, "label": label, "count": n}))
-    };
-    let topics: Vec<Value> = model
+fn claim_filters<'m>(model: &'m Model, backlinks: &Backlinks) -> Filters<'m> {
+    fn choice<'m>(value: impl Into<Cow<'m, str>>, label: &'m str, n: usize) -> Option<Choice<'m>> {
+        (n > 0).then(|| Choice {
+            value: value.into(),
+            label,
+            count: n,
+        })
+    }
+    let topics: Vec<Choice> = model
         .topics
         .iter()
         .enumerate()
-        .filter_map(|(t, topic)| choice(&topic.id, &topic.title, backlinks.topic_claims[t].len()))
+        .filter_map(|(t, topic)| {
+            choice(
+                topic.id.as_str(),
+                &topic.title,
+                backlinks.topic_claims[t].len(),
+            )
+        })
         .collect();
     let mut by_status = [0usize; crate::model::Status::ALL.len()];
     for c in &model.claims {
         by_status[c.status as usize] += 1;
     }
-    let statuses: Vec<Value> = crate::model::Status::ALL
+    let statuses: Vec<Choice> = crate::model::Status::ALL
         .iter()
         .filter_map(|&(name, status)| choice(name, name, by_status[status as usize]))
         .collect();
-    let entries: Vec<Value> = model
+    let entries: Vec<Choice> = model
         .entries
         .iter()
         .enumerate()
@@ -510,22 +652,44 @@ fn claim_filters(model: &Model, backlinks: &Backlinks) -> Value {
                 .iter()
                 .filter(|c| backlinks.claims_by[i].binary_search(c).is_err())
                 .count();
-            choice(&e.key(), &e.name, backlinks.claims_by[i].len() + about_only)
+            choice(e.key(), &e.name, backlinks.claims_by[i].len() + about_only)
         })
         .collect();
-    let articles: Vec<Value> = model
+    let articles: Vec<Choice> = model
         .articles
         .iter()
         .enumerate()
         .filter_map(|(a, article)| {
             choice(
-                &article.id,
+                article.id.as_str(),
                 &article.outlet,
                 backlinks.claims_citing[a].len(),
             )
         })
         .collect();
-    json!({"topics": topics, "statuses": statuses, "entries": entries, "articles": articles})
+    Filters {
+        topics,
+        statuses,
+        entries,
+        articles,
+    }
+}
+
+/// The choices of the claims filter, by what they filter on.
+#[derive(Serialize)]
+struct Filters<'m> {
+    topics: Vec<Choice<'m>>,
+    statuses: Vec<Choice<'m>>,
+    entries: Vec<Choice<'m>>,
+    articles: Vec<Choice<'m>>,
+}
+
+/// One choice of the claims filter, with how many claims it keeps.
+#[derive(Serialize)]
+struct Choice<'m> {
+    value: Cow<'m, str>,
+    label: &'m str,
+    count: usize,
 }
 
 #[derive(Serialize)]
@@ -578,6 +742,39 @@ fn source_views<'m>(
         .collect()
 }
 
+#[derive(Serialize)]
+struct ClaimPage<'m, 'p> {
+    id: &'m str,
+    text: String,
+    plain_text: &'p str,
+    status: &'static str,
+    by: Option<Link>,
+    about: Vec<Link>,
+    topic: Option<TopicLink<'m>>,
+    date: Option<DateView>,
+    note: String,
+    sources: Vec<SourceView>,
+    related: Vec<RelatedClaim>,
+    events: Vec<EventLink>,
+}
+
+#[derive(Serialize)]
+struct TopicLink<'m> {
+    title: &'m str,
+    href: String,
+}
+
+/// A claim related to this one, in either direction.
+#[derive(Serialize)]
+struct RelatedClaim {
+    /// The relation as read from this claim: "supports", "is supported by", …
+    relation: &'static str,
+    /// The relation's name in YAML, also a class name.
+    kind: &'static str,
+    claim: Link,
+    status: &'static str,
+}
+
 /// `claims/ID.html`.
 pub fn claim<'m>(shared: &Shared<'m>, c: usize) -> PageData<'m> {
     let model = shared.model;
@@ -597,35 +794,47 @@ pub fn claim<'m>(shared: &Shared<'m>, c: usize) -> PageData<'m> {
         &shared.anchors.claim_quotes[c],
         |n| claim_anchor(&claim.id, n),
     );
-    let mut related: Vec<Value> = claim
+    let related_claim = |j: usize, relation: &'static str, rel: Relation| RelatedClaim {
+        relation,
+        kind: rel.name(),
+        claim: claim_link(model, j, "../"),
+        status: model.claims[j].status.name(),
+    };
+    let mut related: Vec<RelatedClaim> = claim
         .related
         .iter()
-        .map(|&(j, rel)| json!({"relation": rel.forward(), "kind": format!("{rel:?}").to_lowercase(), "claim": claim_link(model, j, "../"), "status": model.claims[j].status.name()}))
+        .map(|&(j, rel)| related_claim(j, rel.forward(), rel))
         .collect();
     for &(j, rel) in &shared.backlinks.related_from[c] {
-        related.push(json!({"relation": rel.backward(), "kind": format!("{rel:?}").to_lowercase(), "claim": claim_link(model, j, "../"), "status": model.claims[j].status.name()}));
+        related.push(related_claim(j, rel.backward(), rel));
     }
-    let events: Vec<Value> = shared.backlinks.claim_events[c]
+    let events: Vec<EventLink> = shared.backlinks.claim_events[c]
         .iter()
-        .map(|&e| &model.events[e])
-        .map(|e| json!({"href": format!("../timeline/index.html#event-{}", e.id), "label": plain(&e.title.doc.text), "date": date_view(&Some(e.date.clone()))}))
+        .map(|&e| event_link(model, e))
         .collect();
-    let data = json!({
-        "id": claim.id,
-        "text": text,
-        "plain_text": plain(&claim.text.doc.text),
-        "status": claim.status.name(),
-        "by": claim.by.map(|b| entry_link(model, b, "../")),
-        "about": claim.about.iter().map(|&a| entry_link(model, a, "../")).collect::<Vec<_>>(),
-        "topic": claim.topic.map(|t| json!({"title": model.topics[t].title, "href": format!("index.html#topic-{}", model.topics[t].id)})),
-        "date": date_view(&claim.date),
-        "note": note,
-        "sources": sources,
-        "related": related,
-        "events": events,
-    });
     let plain_text = plain(&claim.text.doc.text);
-    finish(&path, "claim.html", pt, data)
+    let data = ClaimPage {
+        id: &claim.id,
+        text,
+        plain_text: &plain_text,
+        status: claim.status.name(),
+        by: claim.by.map(|b| entry_link(model, b, "../")),
+        about: claim
+            .about
+            .iter()
+            .map(|&a| entry_link(model, a, "../"))
+            .collect(),
+        topic: claim.topic.map(|t| TopicLink {
+            title: &model.topics[t].title,
+            href: format!("index.html#topic-{}", model.topics[t].id),
+        }),
+        date: date_view(&claim.date),
+        note,
+        sources,
+        related,
+        events,
+    };
+    finish(&path, "claim.html", pt, &data)
         .described(&plain_text)
         .with_jsonld(&meta::claim(model, c, &plain_text))
 }
@@ -637,9 +846,9 @@ const GLOSSARY_WORDS: usize = 24;
 pub fn glossary_index<'m>(shared: &Shared<'m>) -> PageData<'m> {
     let model = shared.model;
     let pt = PageText::new(shared, "actors/index.html", "Glossary");
-    let mut letters: Vec<Value> = Vec::new();
+    let mut letters: Vec<Letter> = Vec::new();
     let mut current: Option<String> = None;
-    let mut entries: Vec<Value> = Vec::new();
+    let mut entries: Vec<GlossaryItem> = Vec::new();
     for (i, e) in model.entries.iter().enumerate() {
         let letter = e
             .name
@@ -648,24 +857,54 @@ pub fn glossary_index<'m>(shared: &Shared<'m>) -> PageData<'m> {
             .map(|c| c.to_uppercase().collect::<String>())
             .unwrap_or_default();
         if current.as_ref().is_some_and(|l| *l != letter) {
-            letters.push(json!({"letter": current, "entries": std::mem::take(&mut entries)}));
+            letters.push(Letter {
+                letter: current.take(),
+                entries: std::mem::take(&mut entries),
+            });
         }
         current = Some(letter);
         let summary = e
             .summary
             .as_ref()
             .map(|s| words(&s.doc.text, GLOSSARY_WORDS));
-        entries.push(json!({"link": entry_link(model, i, "../"), "kind": e.kind_name(), "role": e.role, "summary": summary}));
+        entries.push(GlossaryItem {
+            link: entry_link(model, i, "../"),
+            kind: e.kind_name(),
+            role: e.role.as_deref(),
+            summary,
+        });
     }
     if current.is_some() {
-        letters.push(json!({"letter": current, "entries": entries}));
+        letters.push(Letter {
+            letter: current,
+            entries,
+        });
+    }
+    #[derive(Serialize)]
+    struct GlossaryPage<'m> {
+        letters: Vec<Letter<'m>>,
     }
     finish(
         "actors/index.html",
         "glossary.html",
         pt,
-        json!({"letters": letters}),
+        &GlossaryPage { letters },
     )
+}
+
+/// The glossary entries under one initial.
+#[derive(Serialize)]
+struct Letter<'m> {
+    letter: Option<String>,
+    entries: Vec<GlossaryItem<'m>>,
+}
+
+#[derive(Serialize)]
+struct GlossaryItem<'m> {
+    link: Link,
+    kind: &'static str,
+    role: Option<&'m str>,
+    summary: Option<String>,
 }
 
 /// `actors/ID.html` or `terms/ID.html`; `mentions` are the entry's mentions
@@ -682,45 +921,87 @@ pub fn entry<'m>(shared: &Shared<'m>, i: usize, mentions: Vec<MentionRecord<'m>>
     };
     let by = cards(&mut pt, &links.claims_by[i]);
     let about = cards(&mut pt, &links.claims_about[i]);
-    let events: Vec<Value> = links.entry_events[i]
+    let events: Vec<EventLink> = links.entry_events[i]
         .iter()
-        .map(|&ev| &model.events[ev])
-        .map(|ev| json!({"href": format!("../timeline/index.html#event-{}", ev.id), "label": plain(&ev.title.doc.text), "date": date_view(&Some(ev.date.clone()))}))
+        .map(|&ev| event_link(model, ev))
         .collect();
     let members: Vec<Link> = links.members[i]
         .iter()
         .map(|&j| entry_link(model, j, "../"))
         .collect();
-    let mentions: Vec<Value> = mentions
-        .into_iter()
+    let mentions: Vec<MentionItem> = mentions
+        .iter()
         .map(|m| {
             let (before, after) = context(m.text, m.range.start, m.range.end);
-            json!({
-                "href": format!("../{}#m-{}-{}", m.page.path, e.id, m.n),
-                "page": m.page.label,
-                "before": before,
-                "text": &m.text[m.range.clone()],
-                "after": after,
-            })
+            MentionItem {
+                href: format!("../{}#m-{}-{}", m.page.path, e.id, m.n),
+                page: &m.page.label,
+                before,
+                text: &m.text[m.range.clone()],
+                after,
+            }
         })
         .collect();
-    let data = json!({
-        "id": e.id,
-        "name": e.name,
-        "kind": e.kind_name(),
-        "is_term": e.kind == EntryKind::Term,
-        "role": e.role,
-        "aliases": e.aliases.iter().skip(1).collect::<Vec<_>>(),
-        "summary": summary,
-        "member_of": e.member_of.iter().map(|&m| entry_link(model, m, "../")).collect::<Vec<_>>(),
-        "members": members,
-        "links": e.links.iter().map(|(t, u)| json!({"title": t, "url": u})).collect::<Vec<_>>(),
-        "claims_by": by,
-        "claims_about": about,
-        "events": events,
-        "mentions": mentions,
-    });
-    finish(&path, "entry.html", pt, data)
+    let data = EntryPage {
+        id: &e.id,
+        name: &e.name,
+        kind: e.kind_name(),
+        is_term: e.kind == EntryKind::Term,
+        role: e.role.as_deref(),
+        aliases: e.aliases.get(1..).unwrap_or_default(),
+        summary,
+        member_of: e
+            .member_of
+            .iter()
+            .map(|&m| entry_link(model, m, "../"))
+            .collect(),
+        members,
+        links: e
+            .links
+            .iter()
+            .map(|(title, url)| EntryUrl { title, url })
+            .collect(),
+        claims_by: by,
+        claims_about: about,
+        events,
+        mentions,
+    };
+    finish(&path, "entry.html", pt, &data)
+}
+
+#[derive(Serialize)]
+struct EntryPage<'m, 'p> {
+    id: &'m str,
+    name: &'m str,
+    kind: &'static str,
+    is_term: bool,
+    role: Option<&'m str>,
+    aliases: &'m [String],
+    summary: String,
+    member_of: Vec<Link>,
+    members: Vec<Link>,
+    links: Vec<EntryUrl<'m>>,
+    claims_by: Vec<ClaimCard>,
+    claims_about: Vec<ClaimCard>,
+    events: Vec<EventLink>,
+    mentions: Vec<MentionItem<'p>>,
+}
+
+/// One of an entry's links elsewhere.
+#[derive(Serialize)]
+struct EntryUrl<'m> {
+    title: &'m str,
+    url: &'m str,
+}
+
+/// One mention of an entry, in the words around it, linking to its place.
+#[derive(Serialize)]
+struct MentionItem<'p> {
+    href: String,
+    page: &'p str,
+    before: String,
+    text: &'p str,
+    after: String,
 }
 
 /// `timeline/index.html`.
@@ -738,22 +1019,45 @@ pub fn timeline<'m>(shared: &Shared<'m>) -> PageData<'m> {
             &shared.anchors.event_quotes[i],
             |n| event_anchor(&e.id, n),
         );
-        events.push(json!({
-            "id": e.id,
-            "date": date_view(&Some(e.date.clone())),
-            "title": title,
-            "description": description,
-            "actors": e.actors.iter().map(|&a| entry_link(model, a, "../")).collect::<Vec<_>>(),
-            "claims": e.claims.iter().map(|&c| claim_link(model, c, "../")).collect::<Vec<_>>(),
-            "sources": sources,
-        }));
+        events.push(TimelineEvent {
+            id: &e.id,
+            date: date_of(&e.date),
+            title,
+            description,
+            actors: e
+                .actors
+                .iter()
+                .map(|&a| entry_link(model, a, "../"))
+                .collect(),
+            claims: e
+                .claims
+                .iter()
+                .map(|&c| claim_link(model, c, "../"))
+                .collect(),
+            sources,
+        });
+    }
+    #[derive(Serialize)]
+    struct TimelinePage<'m> {
+        events: Vec<TimelineEvent<'m>>,
     }
     finish(
         "timeline/index.html",
         "timeline.html",
         pt,
-        json!({"events": events}),
+        &TimelinePage { events },
     )
+}
+
+#[derive(Serialize)]
+struct TimelineEvent<'m> {
+    id: &'m str,
+    date: DateView,
+    title: String,
+    description: String,
+    actors: Vec<Link>,
+    claims: Vec<Link>,
+    sources: Vec<SourceView>,
 }
 
 /// `coverage/index.html`: which source reports which claim.
@@ -779,22 +1083,26 @@ pub fn coverage<'m>(shared: &Shared<'m>) -> PageData<'m> {
     let matrix = outlets.len() <= COVERAGE_MAX_COLUMNS;
     let mut only: Vec<Vec<Link>> = vec![Vec::new(); outlets.len()];
     let mut shared_count = 0;
-    let mut rows: Vec<Value> = Vec::with_capacity(model.claims.len());
+    let mut rows: Vec<Row> = Vec::with_capacity(model.claims.len());
     for (c, claim) in model.claims.iter().enumerate() {
         let articles = cited_articles(claim);
         // Each outlet that reports the claim, with a link to each passage:
         // the work is in the claim's sources, not in every article.
-        let mut reports: Vec<(usize, Vec<Value>)> = Vec::new();
+        let mut reports: Vec<(usize, Vec<Passage>)> = Vec::new();
         for &a in &articles {
             // The first source from the article is the one its dot links to.
             let Some(n) = claim.sources.iter().position(|s| s.article == a) else {
                 continue;
             };
             let article = &model.articles[a];
-            let passage = json!({
-                "href": format!("../articles/{}.html#{}", article.id, claim_anchor(&claim.id, n + 1)),
-                "date": date_view(&article.published),
-            });
+            let passage = Passage {
+                href: format!(
+                    "../articles/{}.html#{}",
+                    article.id,
+                    claim_anchor(&claim.id, n + 1)
+                ),
+                date: date_view(&article.published),
+            };
             match reports.iter_mut().find(|(o, _)| *o == outlet_of[a]) {
                 Some((_, passages)) => passages.push(passage),
                 None => reports.push((outlet_of[a], vec![passage])),
@@ -805,22 +1113,36 @@ pub fn coverage<'m>(shared: &Shared<'m>) -> PageData<'m> {
         } else {
             shared_count += 1;
         }
-        let cells: Vec<Value> = if matrix {
-            (0..outlets.len())
-                .map(|o| {
-                    let passages = reports.iter().find(|(r, _)| *r == o).map(|(_, p)| p);
-                    json!({"outlet": outlets[o], "passages": passages.map_or(&[][..], Vec::as_slice)})
+        let cells: Vec<Cell> = if matrix {
+            let mut cells: Vec<Cell> = outlets
+                .iter()
+                .map(|&outlet| Cell {
+                    outlet,
+                    passages: Vec::new(),
                 })
-                .collect()
+                .collect();
+            for (o, passages) in reports {
+                cells[o].passages = passages;
+            }
+            cells
         } else {
             reports
-                .iter()
-                .map(|(o, passages)| json!({"outlet": outlets[*o], "passages": passages}))
+                .into_iter()
+                .map(|(o, passages)| Cell {
+                    outlet: outlets[o],
+                    passages,
+                })
                 .collect()
         };
-        rows.push(json!({"claim": claim_link(model, c, "../"), "text": pt.text(&claim.text), "status": claim.status.name(), "cells": cells, "count": articles.len()}));
+        rows.push(Row {
+            claim: claim_link(model, c, "../"),
+            text: pt.text(&claim.text),
+            status: claim.status.name(),
+            cells,
+            count: articles.len(),
+        });
     }
-    let columns: Vec<Value> = outlets
+    let columns: Vec<Column> = outlets
         .iter()
         .zip(&outlet_articles)
         .zip(&only)
@@ -830,11 +1152,16 @@ pub fn coverage<'m>(shared: &Shared<'m>) -> PageData<'m> {
                 [a] => Some(article_link(&model.articles[a], "../")),
                 _ => None,
             };
-            json!({"outlet": outlet, "link": link, "articles": articles.len(), "only": only})
+            Column {
+                outlet,
+                link,
+                articles: articles.len(),
+                only,
+            }
         })
         .collect();
     // Rows grouped by topic, in the topics' order, as on the claims page.
-    let groups: Vec<Value> = shared
+    let groups: Vec<RowGroup> = shared
         .backlinks
         .topic_claims
         .iter()
@@ -845,12 +1172,67 @@ pub fn coverage<'m>(shared: &Shared<'m>) -> PageData<'m> {
                 .topics
                 .get(t)
                 .map_or("Other claims", |topic| topic.title.as_str());
-            let rows: Vec<&Value> = claims.iter().map(|&c| &rows[c]).collect();
-            json!({"title": title, "rows": rows})
+            let rows: Vec<&Row> = claims.iter().map(|&c| &rows[c]).collect();
+            RowGroup { title, rows }
         })
         .collect();
-    let data = json!({"matrix": matrix, "columns": columns, "groups": groups, "shared_count": shared_count, "claim_count": model.claims.len()});
-    finish("coverage/index.html", "coverage.html", pt, data)
+    let data = CoveragePage {
+        matrix,
+        columns,
+        groups,
+        shared_count,
+        claim_count: model.claims.len(),
+    };
+    finish("coverage/index.html", "coverage.html", pt, &data)
+}
+
+#[derive(Serialize)]
+struct CoveragePage<'p> {
+    matrix: bool,
+    columns: Vec<Column<'p>>,
+    groups: Vec<RowGroup<'p>>,
+    shared_count: usize,
+    claim_count: usize,
+}
+
+/// An outlet's column: its articles, and the claims only it reports.
+#[derive(Serialize)]
+struct Column<'p> {
+    outlet: &'p str,
+    /// Its article, when it has one.
+    link: Option<Link>,
+    articles: usize,
+    only: &'p [Link],
+}
+
+/// A claim's row: in the matrix a cell per outlet, else one per outlet
+/// that reports it.
+#[derive(Serialize)]
+struct Row<'m> {
+    claim: Link,
+    text: String,
+    status: &'static str,
+    cells: Vec<Cell<'m>>,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct Cell<'m> {
+    outlet: &'m str,
+    passages: Vec<Passage>,
+}
+
+/// A link to where an article reports a claim.
+#[derive(Serialize)]
+struct Passage {
+    href: String,
+    date: Option<DateView>,
+}
+
+#[derive(Serialize)]
+struct RowGroup<'p> {
+    title: &'p str,
+    rows: Vec<&'p Row<'p>>,
 }
 
 /// Up to this many outlets, the coverage page is a claims × outlets matrix;
@@ -861,5 +1243,7 @@ pub const COVERAGE_MAX_COLUMNS: usize = 12;
 /// `404.html`.
 pub fn not_found<'m>(shared: &Shared<'m>) -> PageData<'m> {
     let pt = PageText::new(shared, "404.html", "Not found");
-    finish("404.html", "404.html", pt, json!({}))
+    #[derive(Serialize)]
+    struct NotFound {}
+    finish("404.html", "404.html", pt, &NotFound {})
 }
