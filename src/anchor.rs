@@ -7,7 +7,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
-use crate::mentions::Matcher;
+use crate::mentions::{Found, Matcher};
 use crate::model::{Model, Source};
 use crate::normalize::{Normalized, normalize};
 use crate::resolve::texts;
@@ -46,6 +46,9 @@ pub struct Anchors {
     pub claim_positions: Vec<Vec<Option<Range<usize>>>>,
     /// The same for each event's sources.
     pub event_positions: Vec<Vec<Option<Range<usize>>>>,
+    /// For each article, the mentions of glossary entries in its body, in
+    /// text order: found once, for the warnings here and for its page.
+    pub mentions: Vec<Vec<Found>>,
 }
 
 /// The anchor id of the N-th (from 1) source of a claim.
@@ -127,6 +130,11 @@ pub fn anchor(model: &Model, matcher: &Matcher) -> (Anchors, Vec<Diagnostic>) {
         claim_positions: claims_unfound,
         event_quotes: events_unfound.clone(),
         event_positions: events_unfound,
+        mentions: model
+            .articles
+            .par_iter()
+            .map(|a| matcher.find_in_doc(&a.doc))
+            .collect(),
     };
     // Diagnostics in the order of the claims and events, as they were written.
     let mut failed: Vec<((usize, usize, usize), Diagnostic)> = Vec::new();
@@ -171,7 +179,7 @@ pub fn anchor(model: &Model, matcher: &Matcher) -> (Anchors, Vec<Diagnostic>) {
                 .then(a.anchor.cmp(&b.anchor))
         });
     }
-    warn_unnamed_entries(model, matcher, &mut diags);
+    warn_unnamed_entries(model, matcher, &anchors.mentions, &mut diags);
     (anchors, diags)
 }
 
@@ -442,19 +450,20 @@ fn word_spans(text: &str) -> Vec<(usize, usize)> {
 }
 
 /// Warns about entries that are never mentioned nor referred to.
-fn warn_unnamed_entries(model: &Model, matcher: &Matcher, diags: &mut Vec<Diagnostic>) {
+fn warn_unnamed_entries(
+    model: &Model,
+    matcher: &Matcher,
+    article_mentions: &[Vec<Found>],
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut named = vec![false; model.entries.len()];
-    let docs: Vec<_> = model
-        .articles
-        .iter()
-        .map(|a| &a.doc)
-        .chain(texts(model).into_iter().map(|t| &t.doc))
-        .collect();
+    let docs: Vec<_> = texts(model).into_iter().map(|t| &t.doc).collect();
     let found: Vec<Vec<usize>> = docs
         .par_iter()
         .map(|doc| matcher.find_in_doc(doc).iter().map(|f| f.entry).collect())
         .collect();
-    for entry in found.into_iter().flatten() {
+    let in_articles = article_mentions.iter().flatten().map(|f| f.entry);
+    for entry in found.into_iter().flatten().chain(in_articles) {
         named[entry] = true;
     }
     for c in &model.claims {

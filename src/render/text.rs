@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::anchor::{Anchors, Owner};
 use crate::markdown::{self, Doc, Mark, MarkKind, Note};
-use crate::mentions::Matcher;
+use crate::mentions::{Found, Matcher};
 use crate::model::{Model, Text};
 
 /// What every page needs to render text.
@@ -16,6 +16,8 @@ pub struct Shared<'m> {
     pub anchors: &'m Anchors,
     pub matcher: &'m Matcher,
     pub backlinks: super::pages::Backlinks,
+    /// Whether pages hash their data, for a cache of pages (`serve`).
+    pub fingerprints: bool,
 }
 
 /// One mention, as the glossary lists it: it borrows the text it is in, and
@@ -112,14 +114,14 @@ impl<'s, 'm> PageText<'s, 'm> {
     /// Renders a Markdown text shown here but at home on another page: its
     /// mentions are linked and numbered, but the glossary lists them elsewhere.
     pub fn text(&mut self, text: &'m Text) -> String {
-        self.doc(&text.doc, Vec::new(), &[])
+        self.doc(&text.doc, None, Vec::new(), &[])
     }
 
     /// Renders a Markdown text whose home is this page: the glossary lists its
     /// mentions as being here.
     pub fn home(&mut self, text: &'m Text) -> String {
         self.recording = true;
-        let html = self.doc(&text.doc, Vec::new(), &[]);
+        let html = self.doc(&text.doc, None, Vec::new(), &[]);
         self.recording = false;
         html
     }
@@ -191,14 +193,31 @@ impl<'s, 'm> PageText<'s, 'm> {
         }
         notes.sort_by_key(|n| n.at);
         self.recording = true;
-        let html = self.doc(&article.doc, marks, &notes);
+        let found = &self.shared.anchors.mentions[index];
+        let html = self.doc(&article.doc, Some(found), marks, &notes);
         self.recording = false;
         html
     }
 
-    fn doc(&mut self, doc: &'m Doc, mut marks: Vec<Mark>, notes: &[Note]) -> String {
+    /// Renders `doc` with its mentions linked: those `found` in it already,
+    /// or else those the matcher finds now.
+    fn doc(
+        &mut self,
+        doc: &'m Doc,
+        found: Option<&[Found]>,
+        mut marks: Vec<Mark>,
+        notes: &[Note],
+    ) -> String {
         let model = self.shared.model;
-        for found in self.shared.matcher.find_in_doc(doc) {
+        let searched;
+        let found = match found {
+            Some(found) => found,
+            None => {
+                searched = self.shared.matcher.find_in_doc(doc);
+                &searched[..]
+            }
+        };
+        for found in found {
             if Some(found.entry) == self.own {
                 continue;
             }
@@ -223,7 +242,7 @@ impl<'s, 'm> PageText<'s, 'm> {
             }
             let preview = self.preview_entry(found.entry);
             marks.push(Mark {
-                range: found.range,
+                range: found.range.clone(),
                 kind: MarkKind::Mention {
                     href: format!("{}{}.html", self.root, entry.key()),
                     anchor,
