@@ -2,6 +2,8 @@
 //! stage meaningless.
 
 use std::path::PathBuf;
+
+use rayon::prelude::*;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -273,7 +275,12 @@ pub fn analyse(options: &BuildOptions, timings: &mut Timings) -> Result<Analysis
         articles,
         annotations,
     } = loaded;
-    drop((briefing, articles, annotations));
+    // Many small values: dropped in parallel.
+    drop(briefing);
+    rayon::join(
+        || articles.into_par_iter().for_each(drop),
+        || annotations.into_par_iter().for_each(drop),
+    );
     let Some(mut model) = model else {
         return Err(stop(diags, sources));
     };

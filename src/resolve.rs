@@ -521,65 +521,75 @@ fn claims(
 ) -> HashMap<String, usize> {
     let mut ids = Ids::default();
     let mut pending_related: Vec<(usize, &RawClaim, &PathBuf)> = Vec::new();
-    for (file, ann) in &loaded.annotations {
-        for c in &ann.claims {
-            let loc = loc_of(file, &c.id, 0);
-            if !r.define(&mut ids, "claim", &c.id.value, loc.clone()) {
-                continue;
-            }
-            let sources = sources(r, &c.sources.value, file, articles);
-            if c.sources.value.is_empty() {
-                let sloc = loc_of(file, &c.sources, 0);
-                r.error(
-                    "no-sources",
-                    &sloc,
-                    format!("the claim `{}` has no sources", c.id.value),
-                )
-                .help = Some(
-                    "add at least one `- article: ID` with the `quote:` that supports the claim"
-                        .into(),
-                );
-            }
-            let claim = Claim {
-                id: c.id.value.clone(),
-                text: text(&c.text, file, 0, true),
-                by: c
-                    .by
-                    .as_ref()
-                    .and_then(|b| r.refer(actors, "actor", b, file, 0)),
-                about: c
-                    .about
-                    .iter()
-                    .filter_map(|a| r.refer(actors, "actor", a, file, 0))
-                    .collect(),
-                topic: c
-                    .topic
-                    .as_ref()
-                    .and_then(|t| r.refer(topics, "topic", t, file, 0)),
-                date: c.date.as_ref().and_then(|d| r.date(d, file, 0)),
-                status: c
-                    .status
-                    .as_ref()
-                    .and_then(|s| r.one_of(s, file, "status", &Status::ALL))
-                    .unwrap_or(Status::Reported),
-                note: c.note.as_ref().map(|n| text(n, file, 0, false)),
-                sources,
-                related: Vec::new(),
-                loc,
-            };
-            if claim.by.is_none() && c.by.is_none() && c.about.is_empty() {
-                r.warning(
-                    "claim-without-actor",
-                    &claim.loc,
-                    format!("the claim `{}` has neither `by` nor `about`", claim.id),
-                )
-                .help = Some(
-                    "say who makes the claim with `by:`, or whom it is about with `about:`".into(),
-                );
-            }
-            pending_related.push((model.claims.len(), c, file));
-            model.claims.push(claim);
+    let raw: Vec<(&PathBuf, &RawClaim)> = loaded
+        .annotations
+        .iter()
+        .flat_map(|(file, ann)| ann.claims.iter().map(move |c| (file, c)))
+        .collect();
+    // Parsing the texts is most of the work, and each is on its own.
+    let parsed: Vec<(Text, Option<Text>)> = raw
+        .par_iter()
+        .map(|&(file, c)| {
+            let note = c.note.as_ref().map(|n| text(n, file, 0, false));
+            (text(&c.text, file, 0, true), note)
+        })
+        .collect();
+    for (&(file, c), (claim_text, note)) in raw.iter().zip(parsed) {
+        let loc = loc_of(file, &c.id, 0);
+        if !r.define(&mut ids, "claim", &c.id.value, loc.clone()) {
+            continue;
         }
+        let sources = sources(r, &c.sources.value, file, articles);
+        if c.sources.value.is_empty() {
+            let sloc = loc_of(file, &c.sources, 0);
+            r.error(
+                "no-sources",
+                &sloc,
+                format!("the claim `{}` has no sources", c.id.value),
+            )
+            .help = Some(
+                "add at least one `- article: ID` with the `quote:` that supports the claim".into(),
+            );
+        }
+        let claim = Claim {
+            id: c.id.value.clone(),
+            text: claim_text,
+            by: c
+                .by
+                .as_ref()
+                .and_then(|b| r.refer(actors, "actor", b, file, 0)),
+            about: c
+                .about
+                .iter()
+                .filter_map(|a| r.refer(actors, "actor", a, file, 0))
+                .collect(),
+            topic: c
+                .topic
+                .as_ref()
+                .and_then(|t| r.refer(topics, "topic", t, file, 0)),
+            date: c.date.as_ref().and_then(|d| r.date(d, file, 0)),
+            status: c
+                .status
+                .as_ref()
+                .and_then(|s| r.one_of(s, file, "status", &Status::ALL))
+                .unwrap_or(Status::Reported),
+            note,
+            sources,
+            related: Vec::new(),
+            loc,
+        };
+        if claim.by.is_none() && c.by.is_none() && c.about.is_empty() {
+            r.warning(
+                "claim-without-actor",
+                &claim.loc,
+                format!("the claim `{}` has neither `by` nor `about`", claim.id),
+            )
+            .help = Some(
+                "say who makes the claim with `by:`, or whom it is about with `about:`".into(),
+            );
+        }
+        pending_related.push((model.claims.len(), c, file));
+        model.claims.push(claim);
     }
     for (i, c, file) in pending_related {
         for rel in &c.related {
