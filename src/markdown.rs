@@ -50,6 +50,10 @@ impl Doc {
         });
         doc.unwrapped = inline && paragraphs == 1 && first && last;
         doc.source = source;
+        // Kept for the whole build: no room left over from growing.
+        doc.text.shrink_to_fit();
+        doc.unlinkable.shrink_to_fit();
+        doc.links.shrink_to_fit();
         doc
     }
 
@@ -270,7 +274,10 @@ pub fn render(doc: &Doc, marks: &[Mark], notes: &[Note], root: &str) -> String {
     if push_notes(&mut out, &notes_left.collect::<Vec<_>>()) {
         out.push(Event::Html("</div>\n".into()));
     }
-    let mut html = String::with_capacity(doc.text.len() * 2);
+    // Room for the text with its markup, each mark's element (a mention's
+    // is about 150 bytes) and the notes, so that the page grows once at most.
+    let notes_len: usize = notes.iter().map(|n| n.html.len()).sum();
+    let mut html = String::with_capacity(doc.text.len() * 2 + marks.len() * 160 + notes_len);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
     html
 }

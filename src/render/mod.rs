@@ -107,6 +107,7 @@ pub fn render<'m>(
     // Converted to Tera's values once; each page's context shares them.
     let site = tera::Value::from_serializable(&site);
     let errors = Mutex::new(Vec::new());
+    let sizes = Sizes::default();
     // The pages of this build, for the cache to forget the others.
     let seen = Mutex::new(HashSet::new());
     // Renders one page, hands it on, and keeps only its mention records.
@@ -122,12 +123,12 @@ pub fn render<'m>(
                         path: page.path.clone(),
                         bytes,
                     }),
-                    None => render_page(theme, &site, &page).inspect(|output| {
+                    None => render_page(theme, &site, &sizes, &page).inspect(|output| {
                         cache.put(&page.path, fingerprint, &output.bytes);
                     }),
                 }
             }
-            _ => render_page(theme, &site, &page),
+            _ => render_page(theme, &site, &sizes, &page),
         };
         match output {
             Ok(output) => emit(output),
@@ -139,28 +140,37 @@ pub fn render<'m>(
         page.records
     };
     let shared = &shared;
-    let records: Vec<Vec<MentionRecord>> = INDEX_PAGES
-        .par_iter()
-        .map(|(path, make)| {
-            let page = make(shared);
-            debug_assert_eq!(page.path, *path);
-            finish(page)
-        })
-        .chain(
+    // The pages that list the whole briefing are large: they are rendered
+    // one after the other, beside the articles and claims, so that no two
+    // of them are in memory at once.
+    let (index_records, records): (Vec<_>, Vec<_>) = rayon::join(
+        || {
+            INDEX_PAGES
+                .iter()
+                .map(|(path, make)| {
+                    let page = make(shared);
+                    debug_assert_eq!(page.path, *path);
+                    finish(page)
+                })
+                .collect()
+        },
+        || {
             (0..model.articles.len())
                 .into_par_iter()
-                .map(|a| finish(pages::article(shared, a))),
-        )
-        .chain(
-            (0..model.claims.len())
-                .into_par_iter()
-                .map(|c| finish(pages::claim(shared, c))),
-        )
-        .collect();
+                .map(|a| finish(pages::article(shared, a)))
+                .chain(
+                    (0..model.claims.len())
+                        .into_par_iter()
+                        .map(|c| finish(pages::claim(shared, c))),
+                )
+                .collect()
+        },
+    );
+    let records = index_records.into_iter().chain(records);
     timings.lap("pages");
     // Glossary pages come last: they list the mentions the others hold.
     let mut by_entry: Vec<Vec<MentionRecord>> = vec![Vec::new(); model.entries.len()];
-    for record in records.into_iter().flatten() {
+    for record in records.flatten() {
         if let Some(list) = by_entry.get_mut(record.entry) {
             list.push(record);
         }
@@ -284,7 +294,31 @@ fn site_data(model: &Model, theme: &Theme) -> serde_json::Value {
     })
 }
 
-fn render_page(theme: &Theme, site: &tera::Value, page: &PageData) -> Result<Output, Diagnostic> {
+/// The size of the largest page each template has rendered so far in this
+/// build: a page's buffer starts that large, instead of growing (and being
+/// copied) many times on the way.
+#[derive(Default)]
+struct Sizes(Mutex<HashMap<&'static str, usize>>);
+
+impl Sizes {
+    fn hint(&self, template: &'static str) -> usize {
+        let sizes = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        sizes.get(template).copied().unwrap_or(0)
+    }
+
+    fn saw(&self, template: &'static str, size: usize) {
+        let mut sizes = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let largest = sizes.entry(template).or_insert(0);
+        *largest = (*largest).max(size);
+    }
+}
+
+fn render_page(
+    theme: &Theme,
+    site: &tera::Value,
+    sizes: &Sizes,
+    page: &PageData,
+) -> Result<Output, Diagnostic> {
     let root = if page.path.contains('/') { "../" } else { "" };
     let mut context = tera::Context::new();
     context.insert_value("site", site.clone());
@@ -293,17 +327,22 @@ fn render_page(theme: &Theme, site: &tera::Value, page: &PageData) -> Result<Out
     context.insert_value("page", page.data.clone());
     context.insert("previews", &page.previews);
     context.insert("head", &page.head);
-    let html = theme.tera.render(page.template, &context).map_err(|_| {
-        // Rendered again from the templates as written, so that the
-        // error points at their lines.
-        let err = match theme.written.render(page.template, &context) {
-            Err(err) => err,
-            Ok(_) => tera::Error::message("the minified template failed"),
-        };
-        theme::template_error(&err, &format!("rendering {} failed", page.path))
-    })?;
+    let mut bytes = Vec::with_capacity(sizes.hint(page.template));
+    theme
+        .tera
+        .render_to(page.template, &context, &mut bytes)
+        .map_err(|_| {
+            // Rendered again from the templates as written, so that the
+            // error points at their lines.
+            let err = match theme.written.render(page.template, &context) {
+                Err(err) => err,
+                Ok(_) => tera::Error::message("the minified template failed"),
+            };
+            theme::template_error(&err, &format!("rendering {} failed", page.path))
+        })?;
+    sizes.saw(page.template, bytes.len());
     Ok(Output {
         path: page.path.clone(),
-        bytes: html.into_bytes(),
+        bytes,
     })
 }
