@@ -2,11 +2,11 @@
 //! stage meaningless.
 
 use std::path::PathBuf;
-
-use rayon::prelude::*;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
 
 use crate::anchor::Anchors;
 use crate::diagnostic::{self, Diagnostic, Sources};

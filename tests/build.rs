@@ -940,3 +940,89 @@ fn without_base_url_there_is_no_feed_nor_sitemap_and_a_warning_says_how() {
     let feed = fs::read_to_string(out.join("feed.xml")).unwrap();
     assert!(feed.contains("<id>https://example.net/x/feed.xml</id>"));
 }
+
+/// `serve` keeps the pages of one build for the next: a page is rendered
+/// again only when its data, template or theme changed. The fingerprint of
+/// a page's data must be the same from build to build, or nothing is reused.
+#[test]
+fn a_cache_of_pages_renders_again_only_what_an_edit_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::copy_default_briefing(root);
+    let options = BuildOptions {
+        root: root.to_path_buf(),
+        output: None,
+        deny_warnings: false,
+        write: false,
+        progress: None,
+        base_url: None,
+        limits: Default::default(),
+    };
+    let cache = briefing::render::Cache::default();
+    let build_from = |cache| match briefing::build_with(&options, Some(cache)) {
+        Ok((outcome, files)) => {
+            let files: BTreeMap<String, Vec<u8>> =
+                files.into_iter().map(|f| (f.path, f.bytes)).collect();
+            (outcome.pages, files)
+        }
+        Err(Failure::Content {
+            diagnostics,
+            sources,
+        }) => panic!("{}", sources.render_all(&diagnostics)),
+        Err(Failure::Io(e)) => panic!("{e:#}"),
+    };
+    let build = || build_from(&cache);
+    let (pages, first) = build();
+    assert_eq!(cache.hits(), 0);
+    let (_, again) = build();
+    assert_eq!(
+        cache.hits(),
+        pages,
+        "an unchanged briefing reuses every page"
+    );
+    assert_eq!(first, again);
+
+    let claims = root.join("content/annotations/claims.yaml");
+    let yaml = fs::read_to_string(&claims).unwrap();
+    let edited = yaml.replacen(
+        "text: The meeting lasted about two hours.",
+        "text: The meeting lasted about three hours.",
+        1,
+    );
+    assert_ne!(yaml, edited);
+    fs::write(&claims, edited).unwrap();
+    let (pages, third) = build();
+    let rendered = pages - cache.hits();
+    // What the cache gave is what a build from nothing gives.
+    let (_, fresh) = build_from(&briefing::render::Cache::default());
+    assert_eq!(
+        third.keys().collect::<Vec<_>>(),
+        fresh.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &fresh {
+        assert!(
+            third[path] == *bytes,
+            "{path} is not as a build from nothing makes it"
+        );
+    }
+    // The claim's page, the articles that quote it, the lists of claims and
+    // the glossary entries it names; not the rest.
+    assert!(
+        (3..pages / 3).contains(&rendered),
+        "{rendered} of {pages} pages rendered again"
+    );
+    // Pages only: the data files (annotations.jsonld, the feed) are made
+    // anew in every build.
+    let changed: Vec<&String> = third
+        .iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .filter(|(path, bytes)| first.get(*path) != Some(*bytes))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(changed.len() <= rendered, "{changed:?}");
+    let page = changed
+        .iter()
+        .find(|p| p.starts_with("claims/") && !p.ends_with("index.html"))
+        .expect("the claim's page changed");
+    assert!(String::from_utf8_lossy(&third[*page]).contains("about three hours"));
+}
