@@ -111,8 +111,9 @@ impl Normalized {
         if needle.is_empty() {
             return found;
         }
+        let finder = memchr::memmem::Finder::new(needle.as_bytes());
         let mut from = 0;
-        while let Some(i) = self.text[from..].find(needle) {
+        while let Some(i) = finder.find(&self.text.as_bytes()[from..]) {
             if self.on_boundaries(from + i, from + i + needle.len()) {
                 found.push(from + i);
             }

@@ -381,11 +381,12 @@ pub fn quote_selector(text: &str, range: Range<usize>) -> (&str, &str, &str) {
 /// Whether `needle` occurs exactly once in `text`, overlapping occurrences
 /// counted.
 fn occurs_once(text: &str, needle: &str) -> bool {
-    match text.find(needle) {
+    let finder = memchr::memmem::Finder::new(needle.as_bytes());
+    match finder.find(text.as_bytes()) {
         None => false,
         Some(i) => {
             let next = i + text[i..].chars().next().map_or(1, char::len_utf8);
-            !text[next..].contains(needle)
+            finder.find(&text.as_bytes()[next..]).is_none()
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Markdown fragments of one page: mention links numbered per page
 //! (`m-ENTRY-N`), and the mentions recorded for the glossary.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -74,7 +74,8 @@ pub struct PageText<'s, 'm> {
     pub label: String,
     /// The relative path from the page to the root: `""` or `"../"`.
     pub root: &'static str,
-    counts: HashMap<usize, usize>,
+    /// How many mentions of each entry the page has so far.
+    counts: BTreeMap<usize, usize>,
     /// The mentions in the texts whose home is this page, in order, for the glossary.
     pub records: Vec<MentionRecord<'m>>,
     /// This page, for its records; made at the first.
@@ -96,7 +97,7 @@ impl<'s, 'm> PageText<'s, 'm> {
             path: path.to_string(),
             label: label.to_string(),
             root,
-            counts: HashMap::new(),
+            counts: BTreeMap::new(),
             records: Vec::new(),
             record_page: None,
             recording: false,
@@ -343,9 +344,16 @@ pub fn words(text: &str, n: usize) -> String {
     out
 }
 
-/// A visible text on one line.
+/// A visible text on one line: its words, one space between each.
 pub fn plain(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// About eight words either side of `start..end`, on one line. Only the
