@@ -619,14 +619,7 @@ fn a_rebuild_writes_only_the_files_that_changed() {
     assert_eq!(inodes(&out), before);
 
     // One claim's text changed: only the pages that show it are new files.
-    let claims = root.join("content/annotations/claims.yaml");
-    let text = fs::read_to_string(&claims).unwrap();
-    let edited = text.replace(
-        "text: The meeting lasted about two hours.",
-        "text: The meeting lasted roughly two hours.",
-    );
-    assert_ne!(edited, text);
-    fs::write(&claims, edited).unwrap();
+    edit_claim_text(root, "roughly two hours");
     let edit = build_into(root, &out).unwrap_or_else(|_| panic!("the build fails"));
     let after = inodes(&out);
     let changed: Vec<&String> = after
@@ -982,15 +975,7 @@ fn a_cache_of_pages_renders_again_only_what_an_edit_changed() {
     );
     assert_eq!(first, again);
 
-    let claims = root.join("content/annotations/claims.yaml");
-    let yaml = fs::read_to_string(&claims).unwrap();
-    let edited = yaml.replacen(
-        "text: The meeting lasted about two hours.",
-        "text: The meeting lasted about three hours.",
-        1,
-    );
-    assert_ne!(yaml, edited);
-    fs::write(&claims, edited).unwrap();
+    edit_claim_text(root, "about three hours");
     let (pages, third) = build();
     let rendered = pages - cache.hits();
     // What the cache gave is what a build from nothing gives.
@@ -1025,4 +1010,18 @@ fn a_cache_of_pages_renders_again_only_what_an_edit_changed() {
         .find(|p| p.starts_with("claims/") && !p.ends_with("index.html"))
         .expect("the claim's page changed");
     assert!(String::from_utf8_lossy(&third[*page]).contains("about three hours"));
+}
+
+/// Rewrites the text of the default briefing's claim `two-hours` at `root`:
+/// "The meeting lasted `how_long`."
+fn edit_claim_text(root: &Path, how_long: &str) {
+    let claims = root.join("content/annotations/claims.yaml");
+    let yaml = fs::read_to_string(&claims).unwrap();
+    let edited = yaml.replacen(
+        "text: The meeting lasted about two hours.",
+        &format!("text: The meeting lasted {how_long}."),
+        1,
+    );
+    assert_ne!(yaml, edited);
+    fs::write(&claims, edited).unwrap();
 }

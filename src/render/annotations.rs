@@ -34,7 +34,8 @@ const CONTEXT_IRI: &str = "http://www.w3.org/ns/anno.jsonld";
 
 /// The whole collection, as pretty-printed JSON-LD.
 pub fn annotations(model: &Model, anchors: &Anchors) -> Vec<u8> {
-    let base = model.meta.base_url.as_deref().unwrap_or("");
+    let common = Common::new(model);
+    let base = common.base;
     let language = model.meta.language.as_str();
     // The bodies of each claim and event, shared by the annotations of its sources.
     let claim_bodies: Vec<Vec<Body>> = model
@@ -82,7 +83,6 @@ pub fn annotations(model: &Model, anchors: &Anchors) -> Vec<u8> {
             bodies
         })
         .collect();
-    let common = Common::new(model);
     let mut items = Vec::new();
     for (c, claim) in model.claims.iter().enumerate() {
         for (n, source) in claim.sources.iter().enumerate() {
