@@ -16,6 +16,7 @@
 //! the target of an article without `url`, are name-based `urn:uuid:`s
 //! (the same in every build), and the body has no link to the claim's page.
 
+use std::cell::RefCell;
 use std::ops::Range;
 
 use serde::Serialize;
@@ -83,47 +84,61 @@ pub fn annotations(model: &Model, anchors: &Anchors) -> Vec<u8> {
             bodies
         })
         .collect();
-    let mut items = Vec::new();
-    for (c, claim) in model.claims.iter().enumerate() {
-        for (n, source) in claim.sources.iter().enumerate() {
-            let found = (&anchors.claim_quotes[c][n], &anchors.claim_positions[c][n]);
-            if let (Some(range), Some(position)) = found {
-                let anchor = claim_anchor(&claim.id, n + 1);
-                items.push(annotation(
-                    model,
-                    &common,
-                    &anchor,
-                    &claim_bodies[c],
+    // The annotations are made one at a time as they are written, so that
+    // they are never all in memory beside the file they make.
+    let (claim_bodies, event_bodies) = (&claim_bodies, &event_bodies);
+    let claims = model.claims.iter().enumerate().flat_map(|(c, claim)| {
+        let found = anchors.claim_quotes[c]
+            .iter()
+            .zip(&anchors.claim_positions[c]);
+        claim
+            .sources
+            .iter()
+            .zip(found)
+            .enumerate()
+            .filter_map(move |(n, (source, found))| match found {
+                (Some(range), Some(position)) => Some(Item {
+                    anchor: claim_anchor(&claim.id, n + 1),
+                    body: claim_bodies[c].as_slice(),
                     source,
                     range,
                     position,
-                ));
-            }
-        }
-    }
-    for (e, event) in model.events.iter().enumerate() {
-        for (n, source) in event.sources.iter().enumerate() {
-            let found = (&anchors.event_quotes[e][n], &anchors.event_positions[e][n]);
-            if let (Some(range), Some(position)) = found {
-                let anchor = event_anchor(&event.id, n + 1);
-                items.push(annotation(
-                    model,
-                    &common,
-                    &anchor,
-                    &event_bodies[e],
+                }),
+                _ => None,
+            })
+    });
+    let events = model.events.iter().enumerate().flat_map(|(e, event)| {
+        let found = anchors.event_quotes[e]
+            .iter()
+            .zip(&anchors.event_positions[e]);
+        event
+            .sources
+            .iter()
+            .zip(found)
+            .enumerate()
+            .filter_map(move |(n, (source, found))| match found {
+                (Some(range), Some(position)) => Some(Item {
+                    anchor: event_anchor(&event.id, n + 1),
+                    body: event_bodies[e].as_slice(),
                     source,
                     range,
                     position,
-                ));
-            }
-        }
-    }
+                }),
+                _ => None,
+            })
+    });
+    let total = claims.clone().count() + events.clone().count();
+    let items = Items {
+        model,
+        common: &common,
+        items: RefCell::new(Some(claims.chain(events))),
+    };
     let collection = Collection {
         context: CONTEXT_IRI,
         id: format!("{base}{PATH}"),
         kind: "AnnotationCollection",
         label: &model.meta.title,
-        total: items.len(),
+        total,
         first: Page {
             id: format!("{base}{PATH}#page-1"),
             kind: "AnnotationPage",
@@ -131,7 +146,8 @@ pub fn annotations(model: &Model, anchors: &Anchors) -> Vec<u8> {
             items,
         },
     };
-    let mut out = Vec::new();
+    // The file is about a kilobyte per annotation.
+    let mut out = Vec::with_capacity(total.saturating_mul(1200).saturating_add(1024));
     // Serialising these types into memory cannot fail: they hold strings,
     // numbers and lists only.
     let _ = serde_json::to_writer_pretty(&mut out, &collection);
@@ -140,7 +156,8 @@ pub fn annotations(model: &Model, anchors: &Anchors) -> Vec<u8> {
 
 /// The `AnnotationCollection` with its one page.
 #[derive(Serialize)]
-struct Collection<'a> {
+#[serde(bound = "")]
+struct Collection<'a, I: Iterator<Item = Item<'a>>> {
     #[serde(rename = "@context")]
     context: &'static str,
     id: String,
@@ -148,17 +165,53 @@ struct Collection<'a> {
     kind: &'static str,
     label: &'a str,
     total: usize,
-    first: Page<'a>,
+    first: Page<'a, I>,
 }
 
 #[derive(Serialize)]
-struct Page<'a> {
+#[serde(bound = "")]
+struct Page<'a, I: Iterator<Item = Item<'a>>> {
     id: String,
     #[serde(rename = "type")]
     kind: &'static str,
     #[serde(rename = "startIndex")]
     start_index: usize,
-    items: Vec<Annotation<'a>>,
+    items: Items<'a, I>,
+}
+
+/// What one annotation is made from: a source of a claim or an event, where
+/// it was found, and the bodies of what it annotates.
+struct Item<'a> {
+    anchor: String,
+    body: &'a [Body<'a>],
+    source: &'a Source,
+    range: &'a Range<usize>,
+    position: &'a Range<usize>,
+}
+
+/// The annotations of the collection, made as they are serialised. The
+/// iterator is taken by the one serialisation the collection has.
+struct Items<'a, I> {
+    model: &'a Model,
+    common: &'a Common<'a>,
+    items: RefCell<Option<I>>,
+}
+
+impl<'a, I: Iterator<Item = Item<'a>>> Serialize for Items<'a, I> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let items = self.items.borrow_mut().take().into_iter().flatten();
+        serializer.collect_seq(items.map(|item| {
+            annotation(
+                self.model,
+                self.common,
+                &item.anchor,
+                item.body,
+                item.source,
+                item.range,
+                item.position,
+            )
+        }))
+    }
 }
 
 #[derive(Serialize)]

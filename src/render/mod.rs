@@ -175,9 +175,10 @@ pub fn render<'m>(
             list.push(record);
         }
     }
-    // The files that are not pages are made meanwhile, and handed on once
-    // every page is known to have rendered.
-    let ((), files) = rayon::join(
+    // The files that are not pages are made meanwhile, one at a time, each
+    // handed on as soon as it is made (a failed build discards them with
+    // the pages).
+    let ((), ()) = rayon::join(
         || {
             by_entry
                 .into_par_iter()
@@ -186,7 +187,7 @@ pub fn render<'m>(
                     finish(pages::entry(shared, i, mentions));
                 })
         },
-        || data_files(model, anchors),
+        || data_files(model, anchors, emit),
     );
     timings.lap("glossary pages");
     if let Some(cache) = cache {
@@ -198,7 +199,6 @@ pub fn render<'m>(
         errors.dedup();
         return Err(errors);
     }
-    files.into_iter().for_each(emit);
     for asset in &theme.assets {
         emit(Output {
             path: asset.published.clone(),
@@ -210,24 +210,23 @@ pub fn render<'m>(
 }
 
 /// The files of the site that are data, not pages: the Web Annotations,
-/// and with an address for the site, its feed and sitemap.
-fn data_files(model: &Model, anchors: &Anchors) -> Vec<Output> {
-    let mut files = Vec::new();
+/// and with an address for the site, its feed and sitemap. Each is handed
+/// to `emit` before the next is made, so that only one is in memory.
+fn data_files(model: &Model, anchors: &Anchors, emit: &(dyn Fn(Output) + Sync)) {
+    emit(Output {
+        path: annotations::PATH.to_string(),
+        bytes: annotations::annotations(model, anchors),
+    });
     if let Some(base) = &model.meta.base_url {
-        files.push(Output {
+        emit(Output {
             path: "feed.xml".into(),
             bytes: feeds::atom(model, base).into_bytes(),
         });
-        files.push(Output {
+        emit(Output {
             path: "sitemap.xml".into(),
             bytes: feeds::sitemap(model, base).into_bytes(),
         });
     }
-    files.push(Output {
-        path: annotations::PATH.to_string(),
-        bytes: annotations::annotations(model, anchors),
-    });
-    files
 }
 
 /// What makes the data of a page that is not one per article, claim or entry.
