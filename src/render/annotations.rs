@@ -86,46 +86,25 @@ pub fn annotations(model: &Model, anchors: &Anchors) -> Vec<u8> {
         .collect();
     // The annotations are made one at a time as they are written, so that
     // they are never all in memory beside the file they make.
-    let (claim_bodies, event_bodies) = (&claim_bodies, &event_bodies);
     let claims = model.claims.iter().enumerate().flat_map(|(c, claim)| {
-        let found = anchors.claim_quotes[c]
-            .iter()
-            .zip(&anchors.claim_positions[c]);
-        claim
-            .sources
-            .iter()
-            .zip(found)
-            .enumerate()
-            .filter_map(move |(n, (source, found))| match found {
-                (Some(range), Some(position)) => Some(Item {
-                    anchor: claim_anchor(&claim.id, n + 1),
-                    body: claim_bodies[c].as_slice(),
-                    source,
-                    range,
-                    position,
-                }),
-                _ => None,
-            })
+        found(
+            &claim.id,
+            claim_anchor,
+            &claim_bodies[c],
+            &claim.sources,
+            &anchors.claim_quotes[c],
+            &anchors.claim_positions[c],
+        )
     });
     let events = model.events.iter().enumerate().flat_map(|(e, event)| {
-        let found = anchors.event_quotes[e]
-            .iter()
-            .zip(&anchors.event_positions[e]);
-        event
-            .sources
-            .iter()
-            .zip(found)
-            .enumerate()
-            .filter_map(move |(n, (source, found))| match found {
-                (Some(range), Some(position)) => Some(Item {
-                    anchor: event_anchor(&event.id, n + 1),
-                    body: event_bodies[e].as_slice(),
-                    source,
-                    range,
-                    position,
-                }),
-                _ => None,
-            })
+        found(
+            &event.id,
+            event_anchor,
+            &event_bodies[e],
+            &event.sources,
+            &anchors.event_quotes[e],
+            &anchors.event_positions[e],
+        )
     });
     let total = claims.clone().count() + events.clone().count();
     let items = Items {
@@ -182,11 +161,42 @@ struct Page<'a, I: Iterator<Item = Item<'a>>> {
 /// What one annotation is made from: a source of a claim or an event, where
 /// it was found, and the bodies of what it annotates.
 struct Item<'a> {
-    anchor: String,
+    /// The claim's or event's id, the anchor it makes of an id and a
+    /// source's number, and the source's number.
+    id: &'a str,
+    anchor: fn(&str, usize) -> String,
+    n: usize,
     body: &'a [Body<'a>],
     source: &'a Source,
     range: &'a Range<usize>,
     position: &'a Range<usize>,
+}
+
+/// The items of the sources of one claim or event that were found.
+fn found<'a>(
+    id: &'a str,
+    anchor: fn(&str, usize) -> String,
+    body: &'a [Body<'a>],
+    sources: &'a [Source],
+    quotes: &'a [Option<Range<usize>>],
+    positions: &'a [Option<Range<usize>>],
+) -> impl Iterator<Item = Item<'a>> + Clone {
+    sources
+        .iter()
+        .zip(quotes.iter().zip(positions))
+        .enumerate()
+        .filter_map(move |(n, (source, found))| match found {
+            (Some(range), Some(position)) => Some(Item {
+                id,
+                anchor,
+                n: n + 1,
+                body,
+                source,
+                range,
+                position,
+            }),
+            _ => None,
+        })
 }
 
 /// The annotations of the collection, made as they are serialised. The
@@ -204,7 +214,7 @@ impl<'a, I: Iterator<Item = Item<'a>>> Serialize for Items<'a, I> {
             annotation(
                 self.model,
                 self.common,
-                &item.anchor,
+                &(item.anchor)(item.id, item.n),
                 item.body,
                 item.source,
                 item.range,
