@@ -1063,7 +1063,7 @@ struct TimelineEvent<'m> {
 /// `coverage/index.html`: which source reports which claim.
 pub fn coverage<'m>(shared: &Shared<'m>) -> PageData<'m> {
     let model = shared.model;
-    let mut pt = PageText::new(shared, "coverage/index.html", "Coverage");
+    let pt = PageText::new(shared, "coverage/index.html", "Coverage");
     // One column per outlet, in the order of their first article.
     let mut outlets: Vec<&str> = Vec::new();
     let mut outlet_of = Vec::with_capacity(model.articles.len());
@@ -1136,7 +1136,6 @@ pub fn coverage<'m>(shared: &Shared<'m>) -> PageData<'m> {
         };
         rows.push(Row {
             claim: claim_link(model, c, "../"),
-            text: pt.text(&claim.text),
             status: claim.status.name(),
             cells,
             count: articles.len(),
@@ -1210,7 +1209,6 @@ struct Column<'p> {
 #[derive(Serialize)]
 struct Row<'m> {
     claim: Link,
-    text: String,
     status: &'static str,
     cells: Vec<Cell<'m>>,
     count: usize,
