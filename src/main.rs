@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use briefing::limits::{Limit, Limits};
 use briefing::progress::Progress;
@@ -292,13 +293,24 @@ fn main() -> ExitCode {
                 );
             }
             if timings {
+                let mut cpu_before = Duration::ZERO;
                 for lap in outcome.timings.laps() {
                     let peak = lap
                         .peak
                         .map(|b| format!("{:>7} MB peak", b / (1024 * 1024)))
                         .unwrap_or_default();
+                    // What the stage used of the processors: more than its
+                    // time where it ran on several.
+                    let cpu = lap
+                        .cpu
+                        .map(|total| {
+                            let stage = total.saturating_sub(cpu_before);
+                            cpu_before = total;
+                            format!("{:>9.0} ms cpu", stage.as_secs_f64() * 1000.0)
+                        })
+                        .unwrap_or_default();
                     eprintln!(
-                        "{:>9.1} ms  {peak}  {}",
+                        "{:>9.1} ms  {cpu}  {peak}  {}",
                         lap.took.as_secs_f64() * 1000.0,
                         lap.stage
                     );

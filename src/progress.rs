@@ -101,6 +101,7 @@ impl Timings {
             stage: name,
             took: now - self.last,
             peak: peak_memory(),
+            cpu: cpu_time(),
         });
         self.last = now;
     }
@@ -119,6 +120,23 @@ pub struct Lap {
     /// The process's peak resident memory so far, in bytes, where the
     /// system tells it (Linux).
     pub peak: Option<u64>,
+    /// The processor time the process has used so far, all threads, user
+    /// and system, where the system tells it (Linux).
+    pub cpu: Option<Duration>,
+}
+
+/// The processor time the process has used so far: `utime` and `stime` of
+/// `/proc/self/stat`, in the clock ticks of Linux's user interface, which are
+/// a hundredth of a second.
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The program's name comes in parentheses and may hold spaces: the
+    // fields are counted after it, from the state (field 3).
+    let (_, fields) = stat.rsplit_once(')')?;
+    let mut fields = fields.split_whitespace().skip(11);
+    let user: u64 = fields.next()?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    Some(Duration::from_millis((user + system) * 10))
 }
 
 /// The process's peak resident memory so far (`VmHWM` of
@@ -128,4 +146,40 @@ fn peak_memory() -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_stage_is_timed_with_the_processor_time_it_used() {
+        let mut timings = Timings::default();
+        timings.lap("idle");
+        // Busy until the system counts 50 ms of processor time (other
+        // tests may share the processors), or gives up after 10 s.
+        let before = cpu_time().unwrap_or_default();
+        let started = std::time::Instant::now();
+        let mut x = 0u64;
+        while cpu_time().unwrap_or_default() < before + Duration::from_millis(50)
+            && started.elapsed() < Duration::from_secs(10)
+        {
+            for _ in 0..100_000 {
+                x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(1));
+            }
+        }
+        timings.lap("busy");
+        let [idle, busy] = timings.laps() else {
+            panic!("two laps were recorded");
+        };
+        let (Some(before), Some(after)) = (idle.cpu, busy.cpu) else {
+            panic!("Linux tells a process its processor time");
+        };
+        assert!(
+            after - before >= Duration::from_millis(50),
+            "{before:?} then {after:?}"
+        );
+        assert!(busy.peak.is_some_and(|p| p > 0));
+    }
 }
