@@ -162,16 +162,17 @@ fn is_block_end(tag: &TagEnd) -> bool {
 
 /// Something spliced around a range of a document's visible text.
 #[derive(Debug, Clone)]
-pub struct Mark {
+pub struct Mark<'a> {
     /// The range of `Doc::text` it covers.
     pub range: Range<usize>,
     /// What it is.
-    pub kind: MarkKind,
+    pub kind: MarkKind<'a>,
 }
 
-/// The kinds of marks.
+/// The kinds of marks. A mention's name and preview key are the same on
+/// every page, and borrowed.
 #[derive(Debug, Clone)]
-pub enum MarkKind {
+pub enum MarkKind<'a> {
     /// A quoted passage: `<mark>` elements carrying `data-quote="{anchor}"`,
     /// the first also `id="{anchor}"`.
     Highlight {
@@ -191,9 +192,9 @@ pub enum MarkKind {
         /// The element id, `m-ENTRY-N`.
         anchor: String,
         /// The entry's name, for the link's title.
-        title: String,
+        title: &'a str,
         /// What the script's preview shows: `actors/ID` or `terms/ID`.
-        preview: String,
+        preview: &'a str,
     },
 }
 
@@ -212,7 +213,7 @@ pub struct Note {
 
 /// Renders `doc` to HTML with `marks` spliced in; `root` is the relative path
 /// from the page to the site's root (`""` or `"../"`), used for `@/` links.
-pub fn render(doc: &Doc, marks: &[Mark], notes: &[Note], root: &str) -> String {
+pub fn render(doc: &Doc, marks: &[Mark<'_>], notes: &[Note], root: &str) -> String {
     let events = doc.events();
     let mut out = Vec::with_capacity(events.len() + marks.len() * 4);
     let mut opened: HashSet<&str> = HashSet::new();
@@ -344,16 +345,16 @@ fn resolve_link<'a>(dest: &CowStr<'a>, root: &str) -> CowStr<'a> {
 /// events.
 struct ActiveMarks<'a> {
     /// Every mark, by where it starts (in the given order where that ties).
-    by_start: Vec<&'a Mark>,
+    by_start: Vec<&'a Mark<'a>>,
     /// The next of `by_start` not yet active.
     next: usize,
     /// The marks that started before the last event's end, in `by_start`
     /// order, less those that ended before its start.
-    active: Vec<&'a Mark>,
+    active: Vec<&'a Mark<'a>>,
 }
 
 impl<'a> ActiveMarks<'a> {
-    fn new(marks: &'a [Mark]) -> Self {
+    fn new(marks: &'a [Mark<'a>]) -> Self {
         let mut by_start: Vec<&Mark> = marks.iter().collect();
         by_start.sort_by_key(|m| m.range.start);
         ActiveMarks {
@@ -366,7 +367,7 @@ impl<'a> ActiveMarks<'a> {
     /// The marks that touch `base..end` (start before its end, end after
     /// its start); `base` is never below the previous call's `end`, as the
     /// text events do not overlap.
-    fn over(&mut self, base: usize, end: usize) -> &[&'a Mark] {
+    fn over(&mut self, base: usize, end: usize) -> &[&'a Mark<'a>] {
         self.active.retain(|m| m.range.end > base);
         while let Some(m) = self.by_start.get(self.next)
             && m.range.start < end
@@ -387,7 +388,7 @@ fn splice<'a, 'e>(
     out: &mut Vec<Event<'e>>,
     text: &'e str,
     base: usize,
-    marks: &[&'a Mark],
+    marks: &[&'a Mark<'a>],
     opened: &mut HashSet<&'a str>,
     in_code: bool,
 ) {
@@ -450,47 +451,62 @@ fn push_text<'e>(out: &mut Vec<Event<'e>>, text: &'e str, in_code: bool) {
     }
 }
 
-fn open<'a>(out: &mut Vec<Event<'_>>, mark: &'a Mark, opened: &mut HashSet<&'a str>) {
+fn open<'a>(out: &mut Vec<Event<'_>>, mark: &'a Mark<'a>, opened: &mut HashSet<&'a str>) {
     let anchor = match &mark.kind {
         MarkKind::Highlight { anchor, .. } | MarkKind::Mention { anchor, .. } => anchor,
     };
     // Only the first piece of a mark carries the id.
-    let id = if opened.insert(anchor) {
-        format!(" id=\"{}\"", escape(anchor))
-    } else {
-        String::new()
-    };
-    let html = match &mark.kind {
+    let first = opened.insert(anchor);
+    let mut html = String::with_capacity(MARK_ELEMENT);
+    match &mark.kind {
         MarkKind::Highlight {
             class,
             title,
             preview,
             ..
-        } => format!(
-            "<mark class=\"{}\" data-quote=\"{}\"{id} data-preview=\"{}\" title=\"{}\">",
-            escape(class),
-            escape(anchor),
-            escape(preview),
-            escape(title)
-        ),
+        } => {
+            html.push_str("<mark");
+            push_attribute(&mut html, "class", class);
+            push_attribute(&mut html, "data-quote", anchor);
+            if first {
+                push_attribute(&mut html, "id", anchor);
+            }
+            push_attribute(&mut html, "data-preview", preview);
+            push_attribute(&mut html, "title", title);
+        }
         MarkKind::Mention {
             href,
             title,
             preview,
             ..
         } => {
-            format!(
-                "<a class=\"mention\" href=\"{}\"{id} data-preview=\"{}\" title=\"{}\">",
-                escape(href),
-                escape(preview),
-                escape(title)
-            )
+            html.push_str("<a class=\"mention\"");
+            push_attribute(&mut html, "href", href);
+            if first {
+                push_attribute(&mut html, "id", anchor);
+            }
+            push_attribute(&mut html, "data-preview", preview);
+            push_attribute(&mut html, "title", title);
         }
-    };
+    }
+    html.push('>');
     out.push(Event::Html(html.into()));
 }
 
-fn close(out: &mut Vec<Event<'_>>, mark: &Mark) {
+/// Room for a mark's opening element, which is one string: most are
+/// shorter, and the few longer grow it once.
+const MARK_ELEMENT: usize = 256;
+
+/// Adds ` name="value"` to an element, escaping the value.
+fn push_attribute(html: &mut String, name: &str, value: &str) {
+    html.push(' ');
+    html.push_str(name);
+    html.push_str("=\"");
+    pulldown_cmark_escape::escape_html(&mut *html, value).expect("writing to a String cannot fail");
+    html.push('"');
+}
+
+fn close(out: &mut Vec<Event<'_>>, mark: &Mark<'_>) {
     let html = match mark.kind {
         MarkKind::Highlight { .. } => "</mark>",
         MarkKind::Mention { .. } => "</a>",
@@ -509,7 +525,7 @@ pub fn escape(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn hl(range: Range<usize>, anchor: &str) -> Mark {
+    fn hl(range: Range<usize>, anchor: &str) -> Mark<'static> {
         Mark {
             range,
             kind: MarkKind::Highlight {

@@ -31,9 +31,8 @@ impl Normalized {
             let rest = &bytes[at..];
             let mut run = 0;
             while let Some(&b) = rest.get(run) {
-                let single_space = b == b' '
-                    && run > 0
-                    && rest.get(run + 1).is_some_and(u8::is_ascii_graphic);
+                let single_space =
+                    b == b' ' && run > 0 && rest.get(run + 1).is_some_and(u8::is_ascii_graphic);
                 if !(b.is_ascii_graphic() || single_space) {
                     break;
                 }

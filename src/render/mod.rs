@@ -93,6 +93,7 @@ pub fn render<'m>(
         matcher,
         backlinks: pages::Backlinks::new(model),
         fingerprints: cache.is_some(),
+        entry_keys: model.entries.iter().map(|e| e.key()).collect(),
     };
     timings.lap("backlinks");
     let site = site_data(model, theme);

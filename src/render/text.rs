@@ -2,6 +2,7 @@
 //! (`m-ENTRY-N`), and the mentions recorded for the glossary.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -18,6 +19,9 @@ pub struct Shared<'m> {
     pub backlinks: super::pages::Backlinks,
     /// Whether pages hash their data, for a cache of pages (`serve`).
     pub fingerprints: bool,
+    /// Each glossary entry's key (`actors/ID`), made once: every mention
+    /// of the entry on every page names it.
+    pub entry_keys: Vec<String>,
 }
 
 /// One mention, as the glossary lists it: it borrows the text it is in, and
@@ -206,7 +210,7 @@ impl<'s, 'm> PageText<'s, 'm> {
         &mut self,
         doc: &'m Doc,
         found: Option<&[Found]>,
-        mut marks: Vec<Mark>,
+        mut marks: Vec<Mark<'s>>,
         notes: &[Note],
     ) -> String {
         let model = self.shared.model;
@@ -225,7 +229,10 @@ impl<'s, 'm> PageText<'s, 'm> {
             let entry = &model.entries[found.entry];
             let n = self.counts.entry(found.entry).or_insert(0);
             *n += 1;
-            let anchor = format!("m-{}-{}", entry.id, n);
+            let n = *n;
+            let mut anchor = String::with_capacity(entry.id.len() + 12);
+            // Writing to a String cannot fail.
+            let _ = write!(anchor, "m-{}-{n}", entry.id);
             if self.recording {
                 let page = self.record_page.get_or_insert_with(|| {
                     Arc::new(RecordPage {
@@ -236,19 +243,20 @@ impl<'s, 'm> PageText<'s, 'm> {
                 self.records.push(MentionRecord {
                     entry: found.entry,
                     page: Arc::clone(page),
-                    n: *n,
+                    n,
                     text: &doc.text,
                     range: found.range.clone(),
                 });
             }
-            let preview = self.preview_entry(found.entry);
+            let key = self.preview_entry(found.entry);
+            let href = [self.root, key, ".html"].concat();
             marks.push(Mark {
                 range: found.range.clone(),
                 kind: MarkKind::Mention {
-                    href: format!("{}{}.html", self.root, entry.key()),
+                    href,
                     anchor,
-                    title: entry.name.clone(),
-                    preview,
+                    title: &entry.name,
+                    preview: key,
                 },
             });
         }
@@ -309,12 +317,13 @@ impl<'s, 'm> PageText<'s, 'm> {
     }
 
     /// Adds the preview of glossary entry `i`, once; returns its key.
-    fn preview_entry(&mut self, i: usize) -> String {
-        let entry = &self.shared.model.entries[i];
-        let key = entry.key();
-        if !self.previews.contains_key(&key) {
+    fn preview_entry(&mut self, i: usize) -> &'s str {
+        let shared = self.shared;
+        let entry = &shared.model.entries[i];
+        let key = shared.entry_keys[i].as_str();
+        if !self.previews.contains_key(key) {
             let preview = Preview {
-                key: key.clone(),
+                key: key.to_string(),
                 kind: entry.kind_name(),
                 label: entry.role.clone().unwrap_or_default(),
                 title: entry.name.clone(),
@@ -325,7 +334,7 @@ impl<'s, 'm> PageText<'s, 'm> {
                     .unwrap_or_default(),
                 href: format!("{}{key}.html", self.root),
             };
-            self.previews.insert(key.clone(), preview);
+            self.previews.insert(key.to_string(), preview);
         }
         key
     }
