@@ -369,27 +369,40 @@ pub fn plain(text: &str) -> String {
 /// words shown are read: the cost does not grow with the text.
 pub fn context(text: &str, start: usize, end: usize) -> (String, String) {
     const SHOWN: usize = 8;
-    let mut before: Vec<&str> = text[..start]
-        .split_whitespace()
-        .rev()
-        .take(SHOWN + 1)
-        .collect();
-    let more_before = before.len() > SHOWN;
-    before.truncate(SHOWN);
-    before.reverse();
-    let mut b = before.join(" ");
-    if text[..start].ends_with(char::is_whitespace) && !b.is_empty() {
+    // One word more than is shown, to know whether there are more: kept
+    // in place, nearest first, with no list made.
+    let mut nearest = [""; SHOWN + 1];
+    let mut found = 0;
+    for (slot, word) in nearest
+        .iter_mut()
+        .zip(text[..start].split_whitespace().rev())
+    {
+        *slot = word;
+        found += 1;
+    }
+    let shown = &nearest[..found.min(SHOWN)];
+    let mut b = String::with_capacity(start.min(SHOWN * 12) + 8);
+    if found > SHOWN {
+        b.push_str("… ");
+    }
+    for (i, word) in shown.iter().rev().enumerate() {
+        if i > 0 {
+            b.push(' ');
+        }
+        b.push_str(word);
+    }
+    if text[..start].ends_with(char::is_whitespace) && !shown.is_empty() {
         b.push(' ');
     }
-    if more_before {
-        b.insert_str(0, "… ");
+    let mut a = String::with_capacity((text.len() - end).min(SHOWN * 12) + 8);
+    let mut after = text[end..].split_whitespace();
+    for (i, word) in after.by_ref().take(SHOWN).enumerate() {
+        if i > 0 || text[end..].starts_with(char::is_whitespace) {
+            a.push(' ');
+        }
+        a.push_str(word);
     }
-    let after: Vec<&str> = text[end..].split_whitespace().take(SHOWN + 1).collect();
-    let mut a = after[..after.len().min(SHOWN)].join(" ");
-    if text[end..].starts_with(char::is_whitespace) && !a.is_empty() {
-        a.insert(0, ' ');
-    }
-    if after.len() > SHOWN {
+    if after.next().is_some() {
         a.push_str(" …");
     }
     (b, a)
@@ -459,5 +472,46 @@ mod tests {
         let (b, a) = context(text, s, s + 4);
         assert_eq!(b, "… three four five six seven eight nine ten ");
         assert_eq!(a, " a b c d e f g h …");
+    }
+
+    /// The words around a range, the plain way: what [`context`] must agree with.
+    fn context_by_lists(text: &str, start: usize, end: usize) -> (String, String) {
+        let before: Vec<&str> = text[..start].split_whitespace().collect();
+        let shown = &before[before.len().saturating_sub(8)..];
+        let mut b = shown.join(" ");
+        if text[..start].ends_with(char::is_whitespace) && !b.is_empty() {
+            b.push(' ');
+        }
+        if before.len() > 8 {
+            b.insert_str(0, "… ");
+        }
+        let after: Vec<&str> = text[end..].split_whitespace().collect();
+        let mut a = after[..after.len().min(8)].join(" ");
+        if text[end..].starts_with(char::is_whitespace) && !a.is_empty() {
+            a.insert(0, ' ');
+        }
+        if after.len() > 8 {
+            a.push_str(" …");
+        }
+        (b, a)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn context_is_the_nearest_words_either_side(
+            text in "([a-c]{1,3}|[ \n\u{a0}]{1,2}|é){0,40}",
+            at in 0usize..80,
+            width in 0usize..6,
+        ) {
+            let mut start = at.min(text.len());
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut end = (start + width).min(text.len());
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            proptest::prop_assert_eq!(context(&text, start, end), context_by_lists(&text, start, end));
+        }
     }
 }
