@@ -514,6 +514,18 @@ fn close(out: &mut Vec<Event<'_>>, mark: &Mark<'_>) {
     out.push(Event::Html(html.into()));
 }
 
+/// A visible text on one line: its words, one space between each.
+pub fn plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -263,6 +263,9 @@ pub struct Source {
 pub struct Claim {
     pub id: String,
     pub text: Text,
+    /// Its text's words on one line: how links, titles and previews name
+    /// the claim, on many pages each.
+    pub label: String,
     pub by: Option<usize>,
     pub about: Vec<usize>,
     pub topic: Option<usize>,

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Span, did_you_mean};
 use crate::load::{Loaded, RawArticle, RawClaim, RawEvent, RawSource, S, briefing_file, span_of};
-use crate::markdown::Doc;
+use crate::markdown::{self, Doc};
 use crate::model::*;
 
 use rayon::prelude::*;
@@ -553,6 +553,7 @@ fn claims(
         }
         let claim = Claim {
             id: c.id.value.clone(),
+            label: markdown::plain(&claim_text.doc.text),
             text: claim_text,
             by: c
                 .by

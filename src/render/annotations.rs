@@ -47,7 +47,7 @@ pub fn annotations(model: &Model, anchors: &Anchors) -> Vec<u8> {
                 Body::Describing {
                     kind: "TextualBody",
                     purpose: "describing",
-                    value: plain(&claim.text.doc.text),
+                    value: claim.label.clone(),
                     format: "text/plain",
                     language,
                 },

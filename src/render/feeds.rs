@@ -95,7 +95,7 @@ pub fn atom(model: &Model, base: &str) -> String {
             .filter_map(|s| model.articles[s.article].published.as_ref())
             .max();
         let updated = stamp(claim.date.as_ref().or(reported));
-        let text = plain(&claim.text.doc.text);
+        let text = &claim.label;
         let mut outlets: Vec<&str> = claim
             .sources
             .iter()
@@ -109,7 +109,7 @@ pub fn atom(model: &Model, base: &str) -> String {
         let _ = writeln!(
             entry,
             "<entry><title>{}</title><id>{}</id><link rel=\"alternate\" type=\"text/html\" href=\"{}\"/><updated>{updated}</updated><category term=\"claim\"/><category term=\"{}\"/><summary>{}</summary></entry>",
-            xml(&text),
+            xml(text),
             xml(&href),
             xml(&href),
             claim.status.name(),

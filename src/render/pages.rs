@@ -8,7 +8,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::meta::{self, Head};
-use super::text::{MentionRecord, PageText, Preview, Shared, context, plain, sentence, words};
+use super::text::{
+    MentionRecord, PageText, Preview, Shared, context, plain, push_mention_id, sentence, words,
+};
 use crate::anchor::{claim_anchor, event_anchor};
 use crate::date::Date;
 use crate::model::{Article, Claim, EntryKind, Model, Relation, Source};
@@ -106,7 +108,7 @@ struct ClaimCard {
 fn entry_link(model: &Model, i: usize, root: &str) -> Link {
     let e = &model.entries[i];
     Link {
-        href: format!("{root}{}.html", e.key()),
+        href: [root, e.section(), "/", &e.id, ".html"].concat(),
         label: e.name.clone(),
     }
 }
@@ -114,14 +116,14 @@ fn entry_link(model: &Model, i: usize, root: &str) -> Link {
 fn claim_link(model: &Model, i: usize, root: &str) -> Link {
     let c = &model.claims[i];
     Link {
-        href: format!("{root}claims/{}.html", c.id),
-        label: plain(&c.text.doc.text),
+        href: [root, "claims/", &c.id, ".html"].concat(),
+        label: c.label.clone(),
     }
 }
 
 fn article_link(a: &Article, root: &str) -> Link {
     Link {
-        href: format!("{root}articles/{}.html", a.id),
+        href: [root, "articles/", &a.id, ".html"].concat(),
         label: a.display_title(),
     }
 }
@@ -228,7 +230,7 @@ fn claim_card<'m>(pt: &mut PageText<'_, 'm>, model: &'m Model, i: usize) -> Clai
         id: c.id.clone(),
         href: format!("{root}claims/{}.html", c.id),
         text: pt.text(&c.text),
-        label: plain(&c.text.doc.text),
+        label: c.label.clone(),
         status: c.status.name(),
         by: c.by.map(|b| entry_link(model, b, root)),
         about: c
@@ -780,11 +782,7 @@ pub fn claim<'m>(shared: &Shared<'m>, c: usize) -> PageData<'m> {
     let model = shared.model;
     let claim = &model.claims[c];
     let path = format!("claims/{}.html", claim.id);
-    let mut pt = PageText::new(
-        shared,
-        &path,
-        &format!("Claim: {}", plain(&claim.text.doc.text)),
-    );
+    let mut pt = PageText::new(shared, &path, &format!("Claim: {}", claim.label));
     let text = pt.home(&claim.text);
     let note = pt.home_opt(&claim.note);
     let sources = source_views(
@@ -812,11 +810,11 @@ pub fn claim<'m>(shared: &Shared<'m>, c: usize) -> PageData<'m> {
         .iter()
         .map(|&e| event_link(model, e))
         .collect();
-    let plain_text = plain(&claim.text.doc.text);
+    let plain_text = &claim.label;
     let data = ClaimPage {
         id: &claim.id,
         text,
-        plain_text: &plain_text,
+        plain_text,
         status: claim.status.name(),
         by: claim.by.map(|b| entry_link(model, b, "../")),
         about: claim
@@ -835,8 +833,8 @@ pub fn claim<'m>(shared: &Shared<'m>, c: usize) -> PageData<'m> {
         events,
     };
     finish(&path, "claim.html", pt, &data)
-        .described(&plain_text)
-        .with_jsonld(&meta::claim(model, c, &plain_text))
+        .described(plain_text)
+        .with_jsonld(&meta::claim(model, c, plain_text))
 }
 
 /// How many words of each entry's summary the glossary index shows.
@@ -933,8 +931,13 @@ pub fn entry<'m>(shared: &Shared<'m>, i: usize, mentions: Vec<MentionRecord<'m>>
         .iter()
         .map(|m| {
             let (before, after) = context(m.text, m.range.start, m.range.end);
+            let mut href = String::with_capacity(m.page.path.len() + e.id.len() + 16);
+            href.push_str("../");
+            href.push_str(&m.page.path);
+            href.push('#');
+            push_mention_id(&mut href, &e.id, m.n);
             MentionItem {
-                href: format!("../{}#m-{}-{}", m.page.path, e.id, m.n),
+                href,
                 page: &m.page.label,
                 before,
                 text: &m.text[m.range.clone()],

@@ -148,12 +148,12 @@ impl<'s, 'm> PageText<'s, 'm> {
                 Owner::Claim(c) => {
                     let claim = &model.claims[c];
                     let status = claim.status.name();
-                    let text = plain(&claim.text.doc.text);
+                    let text = &claim.label;
                     let note = format!(
                         "<li class=\"margin-note status-{status}\" data-note-for=\"{anchor}\"><span class=\"status-label\">{status}</span> <a href=\"{}claims/{}.html\">{}</a></li>",
                         self.root,
                         claim.id,
-                        markdown::escape(&text)
+                        markdown::escape(text)
                     );
                     let key = self.preview_claim(c);
                     (
@@ -231,8 +231,7 @@ impl<'s, 'm> PageText<'s, 'm> {
             *n += 1;
             let n = *n;
             let mut anchor = String::with_capacity(entry.id.len() + 12);
-            // Writing to a String cannot fail.
-            let _ = write!(anchor, "m-{}-{n}", entry.id);
+            push_mention_id(&mut anchor, &entry.id, n);
             if self.recording {
                 let page = self.record_page.get_or_insert_with(|| {
                     Arc::new(RecordPage {
@@ -285,7 +284,7 @@ impl<'s, 'm> PageText<'s, 'm> {
                 key: key.clone(),
                 kind: "claim",
                 label: claim.status.name().to_string(),
-                title: plain(&claim.text.doc.text),
+                title: claim.label.clone(),
                 text,
                 href: format!("{}{key}.html", self.root),
             };
@@ -353,17 +352,17 @@ pub fn words(text: &str, n: usize) -> String {
     out
 }
 
-/// A visible text on one line: its words, one space between each.
-pub fn plain(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
+/// Adds `m-ID-N` to `out`: the id of the `n`-th mention of entry `id` on a
+/// page (SITE.md), written without `format!`, since every mention has one.
+pub fn push_mention_id(out: &mut String, id: &str, n: usize) {
+    out.push_str("m-");
+    out.push_str(id);
+    out.push('-');
+    // Writing to a String cannot fail.
+    let _ = write!(out, "{n}");
 }
+
+pub use crate::markdown::plain;
 
 /// About eight words either side of `start..end`, on one line. Only the
 /// words shown are read: the cost does not grow with the text.
