@@ -2,7 +2,8 @@
 //! rendered with highlights, mention links and margin notes spliced into the
 //! event stream (never by editing finished HTML).
 
-use std::collections::HashSet;
+use foldhash::HashSet;
+use foldhash::HashSetExt as _;
 use std::ops::Range;
 
 use arcstr::Substr;
@@ -226,7 +227,9 @@ pub fn render(doc: &Doc, marks: &[Mark<'_>], notes: &[Note], root: &str) -> Stri
         if let (Event::Start(tag), 0) = (event, depth)
             && is_block(tag)
         {
-            let end = block_ends.get(&i).copied().unwrap_or(usize::MAX);
+            let end = block_ends
+                .binary_search_by_key(&i, |&(start, _)| start)
+                .map_or(usize::MAX, |at| block_ends[at].1);
             let items: Vec<&Note> =
                 std::iter::from_fn(|| notes_left.next_if(|n| n.at < end)).collect();
             wrapped = push_notes(&mut out, &items);
@@ -283,12 +286,10 @@ pub fn render(doc: &Doc, marks: &[Mark<'_>], notes: &[Note], root: &str) -> Stri
     html
 }
 
-/// For each top-level block, by the index of its start event: where its
-/// visible text ends.
-fn top_level_block_ends(
-    events: &[(Event, Option<usize>)],
-) -> std::collections::HashMap<usize, usize> {
-    let mut ends = std::collections::HashMap::new();
+/// For each top-level block, in order: the index of its start event, and
+/// where its visible text ends.
+fn top_level_block_ends(events: &[(Event, Option<usize>)]) -> Vec<(usize, usize)> {
+    let mut ends = Vec::new();
     let mut depth = 0usize;
     let mut current = 0usize;
     let mut position = 0usize;
@@ -306,7 +307,7 @@ fn top_level_block_ends(
             Event::End(tag) if is_block_end(tag) => {
                 depth = depth.saturating_sub(1);
                 if depth == 0 {
-                    ends.insert(current, position.max(1));
+                    ends.push((current, position.max(1)));
                 }
             }
             _ => {}
