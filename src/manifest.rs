@@ -10,7 +10,6 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
@@ -21,7 +20,7 @@ use crate::diagnostic::{Diagnostic, Severity, Sources, Span};
 use crate::limits::Limits;
 use crate::load::Reader;
 use crate::pipeline::BuildOptions;
-use crate::write;
+use crate::write::{self, Site, nanos};
 
 /// The version of the record's format; a record of another is ignored.
 const FORMAT: u32 = 1;
@@ -116,13 +115,6 @@ pub fn fingerprint(options: &BuildOptions, output: &Path) -> Option<blake3::Hash
 }
 
 /// The modification time of a file in nanoseconds since 1970 (0 if unknown).
-fn nanos(meta: &fs::Metadata) -> u64 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as u64)
-}
-
 /// The record of `output`, if the site there was made from `inputs` and its
 /// files are still as the record says: none added, removed or changed.
 pub fn unchanged(output: &Path, inputs: &blake3::Hash) -> Option<Record> {
@@ -190,25 +182,16 @@ pub fn forget(output: &Path) -> Result<()> {
     }
 }
 
-/// Records the site now at `output`, made from `inputs`.
+/// Records the site now at `output`, made from `inputs`: its `files` as
+/// they were written, which is what they are until someone changes them.
 pub fn record(
     output: &Path,
     inputs: &blake3::Hash,
     pages: usize,
     counts: [usize; 4],
     diagnostics: &[Diagnostic],
+    files: Site,
 ) -> Result<()> {
-    let mut files = Vec::new();
-    for entry in WalkDir::new(output).sort_by_file_name() {
-        let entry = entry?;
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let meta = entry.metadata()?;
-        let path = entry.path().strip_prefix(output)?;
-        let path = path.to_string_lossy().replace('\\', "/");
-        files.push((path, meta.len(), nanos(&meta)));
-    }
     let record = Record {
         format: FORMAT,
         inputs: inputs.to_hex().to_string(),

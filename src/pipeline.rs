@@ -206,12 +206,12 @@ pub fn build_with(
     ];
     if let Some(staging) = staging {
         written = staging.written();
-        staging
+        let site = staging
             .finish(|| manifest::forget(&output))
             .map_err(Failure::Io)?;
         if let Some(inputs) = &inputs {
             // Without a record, the next build is a full one: nothing is lost.
-            let _ = manifest::record(&output, inputs, pages, counts, &diags);
+            let _ = manifest::record(&output, inputs, pages, counts, &diags, site);
         }
         timings.lap("writing");
     }

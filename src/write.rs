@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 use std::fs;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -91,17 +92,32 @@ pub struct Staging {
     made: Mutex<HashSet<PathBuf>>,
     error: Mutex<Option<anyhow::Error>>,
     written: AtomicUsize,
+    /// Every file put so far: its path, size and time (see [`Site`]).
+    files: Mutex<Vec<(String, u64, u64)>>,
     finished: bool,
 }
 
-/// Whether `path` is a regular file holding exactly `bytes`.
-fn same_contents(path: &Path, bytes: &[u8]) -> bool {
-    match fs::symlink_metadata(path) {
-        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
-            fs::read(path).is_ok_and(|old| old == bytes)
-        }
-        _ => false,
-    }
+/// The files of a site as written: each one's path from the site's root,
+/// its size, and its modification time in nanoseconds since 1970, sorted by
+/// path.
+pub type Site = Vec<(String, u64, u64)>;
+
+/// A file's modification time in nanoseconds since 1970 (0 where the system
+/// does not tell it).
+pub fn nanos(meta: &fs::Metadata) -> u64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64)
+}
+
+/// The metadata of `path` if it is a regular file holding exactly `bytes`.
+fn same_contents(path: &Path, bytes: &[u8]) -> Option<fs::Metadata> {
+    let meta = fs::symlink_metadata(path).ok()?;
+    let same = meta.is_file()
+        && meta.len() == bytes.len() as u64
+        && fs::read(path).is_ok_and(|old| old == bytes);
+    same.then_some(meta)
 }
 
 impl Staging {
@@ -120,6 +136,7 @@ impl Staging {
             made: Mutex::new(HashSet::new()),
             error: Mutex::new(None),
             written: AtomicUsize::new(0),
+            files: Mutex::new(Vec::new()),
             finished: false,
         })
     }
@@ -151,12 +168,28 @@ impl Staging {
         // into the new one rather than written again: its contents and time
         // stay as they were, and an unchanged rebuild writes no file.
         let previous = self.output.join(&file.path);
-        if same_contents(&previous, &file.bytes) && fs::hard_link(&previous, &path).is_ok() {
+        if let Some(meta) = same_contents(&previous, &file.bytes)
+            && fs::hard_link(&previous, &path).is_ok()
+        {
+            // A link shares the file's size and time.
+            self.keep(file, &meta);
             return Ok(());
         }
-        fs::write(&path, &file.bytes).with_context(|| format!("writing {}", path.display()))?;
+        let writing = || -> std::io::Result<fs::Metadata> {
+            let mut new = fs::File::create(&path)?;
+            new.write_all(&file.bytes)?;
+            // Asked of the open file: no second look-up of its path.
+            new.metadata()
+        };
+        let meta = writing().with_context(|| format!("writing {}", path.display()))?;
+        self.keep(file, &meta);
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
+    }
+
+    fn keep(&self, file: &Output, meta: &fs::Metadata) {
+        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        files.push((file.path.clone(), meta.len(), nanos(meta)));
     }
 
     /// How many files were written, as opposed to kept from the previous site.
@@ -166,8 +199,9 @@ impl Staging {
 
     /// Swaps the new site into place, or reports the first failure to write
     /// it (and leaves the output as it was). `before_swap` runs once every
-    /// file is known to be written, just before the swap.
-    pub fn finish(mut self, before_swap: impl FnOnce() -> Result<()>) -> Result<()> {
+    /// file is known to be written, just before the swap. Returns the files
+    /// of the site, as they were written.
+    pub fn finish(mut self, before_swap: impl FnOnce() -> Result<()>) -> Result<Site> {
         let error = self.error.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(err) = error {
             return Err(err);
@@ -175,7 +209,9 @@ impl Staging {
         before_swap()?;
         swap(&self.dir, &self.output, &self.parent, &self.name)?;
         self.finished = true;
-        Ok(())
+        let mut files = std::mem::take(&mut *self.files.lock().unwrap_or_else(|e| e.into_inner()));
+        files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        Ok(files)
     }
 }
 
