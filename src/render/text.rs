@@ -6,6 +6,8 @@ use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::Arc;
 
+pub use crate::markdown::plain;
+
 use crate::anchor::{Anchors, Owner};
 use crate::markdown::{self, Doc, Mark, MarkKind, Note};
 use crate::mentions::{Found, Matcher};
@@ -361,8 +363,6 @@ pub fn push_mention_id(out: &mut String, id: &str, n: usize) {
     // Writing to a String cannot fail.
     let _ = write!(out, "{n}");
 }
-
-pub use crate::markdown::plain;
 
 /// About eight words either side of `start..end`, on one line. Only the
 /// words shown are read: the cost does not grow with the text.
