@@ -767,6 +767,8 @@ pub fn split_front_matter(text: &str) -> Option<(&str, &str, usize)> {
 fn options(limits: &Limits) -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
     options.with_snippet = false;
+    // No value keeps its comments: they are read past, not collected.
+    options.emit_comments = false;
     options.budget = Some(limits.yaml_budget());
     options
 }
