@@ -86,6 +86,8 @@ fn absolute(path: &Path) -> Result<PathBuf> {
 /// removed and the output left as it was.
 pub struct Staging {
     output: PathBuf,
+    /// Whether there is a previous site, whose unchanged files are kept.
+    previous: bool,
     parent: PathBuf,
     name: String,
     dir: PathBuf,
@@ -130,6 +132,7 @@ impl Staging {
         fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         Ok(Staging {
             output: output.to_path_buf(),
+            previous: output.is_dir(),
             parent,
             name,
             dir,
@@ -168,7 +171,8 @@ impl Staging {
         // into the new one rather than written again: its contents and time
         // stay as they were, and an unchanged rebuild writes no file.
         let previous = self.output.join(&file.path);
-        if let Some(meta) = same_contents(&previous, &file.bytes)
+        if self.previous
+            && let Some(meta) = same_contents(&previous, &file.bytes)
             && fs::hard_link(&previous, &path).is_ok()
         {
             // A link shares the file's size and time.
