@@ -41,11 +41,21 @@ pub fn rating(status: Status) -> Option<(u8, &'static str)> {
 /// `<`, `>` and `&` are written as JSON escapes.
 pub fn script_json(value: &Value) -> String {
     // Serialising a `serde_json::Value` cannot fail.
-    serde_json::to_string(value)
-        .unwrap_or_default()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    let json = serde_json::to_string(value).unwrap_or_default();
+    // Most have none of the three: they are kept as they are.
+    if memchr::memchr3(b'<', b'>', b'&', json.as_bytes()).is_none() {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 32);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The absolute address of a page of the site, when the briefing has a
