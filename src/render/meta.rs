@@ -148,7 +148,8 @@ pub fn claim(model: &Model, c: usize, text: &str) -> Value {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "claimReviewed": text,
-        "itemReviewed": ld,
+        // Moved in below, in this place: `json!` would copy it whole.
+        "itemReviewed": null,
         "reviewRating": {
             "@type": "Rating",
             "ratingValue": value,
@@ -157,6 +158,7 @@ pub fn claim(model: &Model, c: usize, text: &str) -> Value {
             "alternateName": label,
         },
     });
+    review["itemReviewed"] = ld;
     if !model.meta.authors.is_empty() {
         let authors: Vec<Value> = model
             .meta
