@@ -429,29 +429,43 @@ fn stable_urn(parts: &[&str]) -> String {
 /// until prefix + exact + suffix occurs exactly once in `text`.
 pub fn quote_selector(text: &str, range: Range<usize>) -> (&str, &str, &str) {
     let exact = &text[range.clone()];
+    // Wherever prefix + exact + suffix occurs, the exact text does, so the
+    // selector is unique when it differs around each other place of the
+    // exact text: those are searched once, not once per context tried.
+    let others: Vec<usize> = occurrences(text, exact)
+        .into_iter()
+        .filter(|&at| at != range.start)
+        .collect();
     let mut want = CONTEXT;
     loop {
         let from = back_chars(text, range.start, want);
         let to = forward_chars(text, range.end, want);
-        let whole = &text[from..to];
-        if occurs_once(text, whole) || (from == 0 && to == text.len()) {
+        let whole = &text.as_bytes()[from..to];
+        let before = range.start - from;
+        let unique = others
+            .iter()
+            .all(|&at| at < before || !text.as_bytes()[at - before..].starts_with(whole));
+        if unique || (from == 0 && to == text.len()) {
             return (&text[from..range.start], exact, &text[range.end..to]);
         }
         want *= 2;
     }
 }
 
-/// Whether `needle` occurs exactly once in `text`, overlapping occurrences
-/// counted.
-fn occurs_once(text: &str, needle: &str) -> bool {
+/// Where `needle` occurs in `text`, overlapping occurrences included.
+fn occurrences(text: &str, needle: &str) -> Vec<usize> {
     let finder = memchr::memmem::Finder::new(needle.as_bytes());
-    match finder.find(text.as_bytes()) {
-        None => false,
-        Some(i) => {
-            let next = i + text[i..].chars().next().map_or(1, char::len_utf8);
-            finder.find(&text.as_bytes()[next..]).is_none()
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = finder.find(&text.as_bytes()[from..]) {
+        let at = from + i;
+        found.push(at);
+        from = at + text[at..].chars().next().map_or(1, char::len_utf8);
+        if from > text.len() {
+            break;
         }
     }
+    found
 }
 
 /// The byte offset `n` characters before `at` (or 0).
@@ -505,5 +519,50 @@ mod tests {
         assert_eq!(prefix, "“Ünïcödé” — ");
         assert_eq!(exact, "said");
         assert_eq!(suffix, " the mayor, “twice”.");
+    }
+
+    /// The selector the plain way, searching the whole text for each
+    /// context tried: what [`quote_selector`] must agree with.
+    fn selector_by_search(text: &str, range: Range<usize>) -> (&str, &str, &str) {
+        let mut want = CONTEXT;
+        loop {
+            let from = back_chars(text, range.start, want);
+            let to = forward_chars(text, range.end, want);
+            let whole = &text[from..to];
+            let count = (0..text.len())
+                .filter(|&i| text.is_char_boundary(i) && text[i..].starts_with(whole))
+                .count();
+            if count == 1 || (from == 0 && to == text.len()) {
+                return (
+                    &text[from..range.start],
+                    &text[range.clone()],
+                    &text[range.end..to],
+                );
+            }
+            want *= 2;
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_selector_is_the_shortest_unique_context(
+            text in "([ab]{1,3}|[ .é]){1,120}",
+            at in 0usize..200,
+            width in 1usize..6,
+        ) {
+            let mut start = at.min(text.len() - 1);
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut end = (start + width).min(text.len());
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            proptest::prop_assume!(start < end);
+            proptest::prop_assert_eq!(
+                quote_selector(&text, start..end),
+                selector_by_search(&text, start..end)
+            );
+        }
     }
 }
