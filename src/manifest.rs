@@ -114,7 +114,6 @@ pub fn fingerprint(options: &BuildOptions, output: &Path) -> Option<blake3::Hash
     Some(hasher.finalize())
 }
 
-/// The modification time of a file in nanoseconds since 1970 (0 if unknown).
 /// The record of `output`, if the site there was made from `inputs` and its
 /// files are still as the record says: none added, removed or changed.
 pub fn unchanged(output: &Path, inputs: &blake3::Hash) -> Option<Record> {
