@@ -24,5 +24,7 @@ pub mod serve;
 pub mod write;
 
 mod pipeline;
+#[cfg(test)]
+mod test_support;
 
 pub use pipeline::{Analysis, BuildOptions, Failure, Outcome, analyse, build, build_with};

@@ -550,18 +550,11 @@ mod tests {
             at in 0usize..200,
             width in 1usize..6,
         ) {
-            let mut start = at.min(text.len() - 1);
-            while !text.is_char_boundary(start) {
-                start -= 1;
-            }
-            let mut end = (start + width).min(text.len());
-            while !text.is_char_boundary(end) {
-                end += 1;
-            }
-            proptest::prop_assume!(start < end);
+            let range = crate::test_support::char_range(&text, at, width);
+            proptest::prop_assume!(!range.is_empty());
             proptest::prop_assert_eq!(
-                quote_selector(&text, start..end),
-                selector_by_search(&text, start..end)
+                quote_selector(&text, range.clone()),
+                selector_by_search(&text, range)
             );
         }
     }

@@ -502,15 +502,11 @@ mod tests {
             at in 0usize..80,
             width in 0usize..6,
         ) {
-            let mut start = at.min(text.len());
-            while !text.is_char_boundary(start) {
-                start -= 1;
-            }
-            let mut end = (start + width).min(text.len());
-            while !text.is_char_boundary(end) {
-                end += 1;
-            }
-            proptest::prop_assert_eq!(context(&text, start, end), context_by_lists(&text, start, end));
+            let range = crate::test_support::char_range(&text, at, width);
+            proptest::prop_assert_eq!(
+                context(&text, range.start, range.end),
+                context_by_lists(&text, range.start, range.end)
+            );
         }
     }
 }
