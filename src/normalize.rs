@@ -114,23 +114,31 @@ impl Normalized {
     /// begins and ends where a character of the original does: "e" is not
     /// found in "é" written as e and a combining accent, nor "." in "…".
     pub fn find_all(&self, needle: &str) -> Vec<usize> {
-        let mut found = Vec::new();
         if needle.is_empty() {
-            return found;
+            return Vec::new();
         }
-        let finder = memchr::memmem::Finder::new(needle.as_bytes());
-        let mut from = 0;
-        while let Some(i) = finder.find(&self.text.as_bytes()[from..]) {
-            if self.on_boundaries(from + i, from + i + needle.len()) {
-                found.push(from + i);
-            }
-            from += i + self.text[from + i..]
-                .chars()
-                .next()
-                .map_or(1, char::len_utf8);
-        }
+        let mut found = find_overlapping(&self.text, needle);
+        found.retain(|&at| self.on_boundaries(at, at + needle.len()));
         found
     }
+}
+
+/// Every start of `needle` in `text`, overlapping ones included: each search
+/// resumes one character after the last start.
+pub fn find_overlapping(text: &str, needle: &str) -> Vec<usize> {
+    let finder = memchr::memmem::Finder::new(needle.as_bytes());
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text
+        .as_bytes()
+        .get(from..)
+        .and_then(|rest| finder.find(rest))
+    {
+        let at = from + i;
+        found.push(at);
+        from = at + text[at..].chars().next().map_or(1, char::len_utf8);
+    }
+    found
 }
 
 /// Normalises a quote, prefix or suffix written in an annotation.

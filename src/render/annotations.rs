@@ -432,7 +432,7 @@ pub fn quote_selector(text: &str, range: Range<usize>) -> (&str, &str, &str) {
     // Wherever prefix + exact + suffix occurs, the exact text does, so the
     // selector is unique when it differs around each other place of the
     // exact text: those are searched once, not once per context tried.
-    let others: Vec<usize> = occurrences(text, exact)
+    let others: Vec<usize> = crate::normalize::find_overlapping(text, exact)
         .into_iter()
         .filter(|&at| at != range.start)
         .collect();
@@ -450,22 +450,6 @@ pub fn quote_selector(text: &str, range: Range<usize>) -> (&str, &str, &str) {
         }
         want *= 2;
     }
-}
-
-/// Where `needle` occurs in `text`, overlapping occurrences included.
-fn occurrences(text: &str, needle: &str) -> Vec<usize> {
-    let finder = memchr::memmem::Finder::new(needle.as_bytes());
-    let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(i) = finder.find(&text.as_bytes()[from..]) {
-        let at = from + i;
-        found.push(at);
-        from = at + text[at..].chars().next().map_or(1, char::len_utf8);
-        if from > text.len() {
-            break;
-        }
-    }
-    found
 }
 
 /// The byte offset `n` characters before `at` (or 0).
