@@ -116,16 +116,26 @@ fn entry_link(model: &Model, i: usize, root: &str) -> Link {
 fn claim_link(model: &Model, i: usize, root: &str) -> Link {
     let c = &model.claims[i];
     Link {
-        href: [root, "claims/", &c.id, ".html"].concat(),
+        href: claim_href(c, root),
         label: c.label.clone(),
     }
 }
 
+/// Where the page of claim `c` is, relative to a page at `root`.
+fn claim_href(c: &Claim, root: &str) -> String {
+    [root, "claims/", &c.id, ".html"].concat()
+}
+
 fn article_link(a: &Article, root: &str) -> Link {
     Link {
-        href: [root, "articles/", &a.id, ".html"].concat(),
+        href: article_href(a, root),
         label: a.display_title(),
     }
+}
+
+/// Where the page of article `a` is, relative to a page at `root`.
+fn article_href(a: &Article, root: &str) -> String {
+    [root, "articles/", &a.id, ".html"].concat()
 }
 
 /// Who refers to whom, computed once per build so that no page scans every
@@ -228,7 +238,7 @@ fn claim_card<'m>(pt: &mut PageText<'_, 'm>, model: &'m Model, i: usize) -> Clai
     let articles = cited_articles(c);
     ClaimCard {
         id: c.id.clone(),
-        href: format!("{root}claims/{}.html", c.id),
+        href: claim_href(c, root),
         text: pt.text(&c.text),
         label: c.label.clone(),
         status: c.status.name(),
@@ -243,12 +253,12 @@ fn claim_card<'m>(pt: &mut PageText<'_, 'm>, model: &'m Model, i: usize) -> Clai
         outlets: articles
             .iter()
             .map(|&a| Link {
-                href: format!("{root}articles/{}.html", model.articles[a].id),
+                href: article_href(&model.articles[a], root),
                 label: model.articles[a].outlet.clone(),
             })
             .collect(),
         entries: claim_entries(c)
-            .map(|e| model.entries[e].key())
+            .map(|e| pt.shared.entry_keys[e].as_str())
             .collect::<Vec<_>>()
             .join(" "),
         articles: articles
@@ -374,7 +384,7 @@ fn article_cards_of(
                 .map(|&c| claim_link(model, c, root))
                 .collect();
             ArticleCard {
-                href: format!("{root}articles/{}.html", article.id),
+                href: article_href(article, root),
                 title: article.display_title(),
                 outlet: article.outlet.clone(),
                 author: article.author.clone(),
