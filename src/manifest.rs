@@ -37,7 +37,7 @@ pub struct Record {
     pub counts: [usize; 4],
     /// Every file of the site: its path from the site's root, its size,
     /// and its modification time in nanoseconds since 1970.
-    files: Vec<(String, u64, u64)>,
+    files: Site,
     /// The warnings the build gave.
     warnings: Vec<Warning>,
 }

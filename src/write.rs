@@ -95,7 +95,7 @@ pub struct Staging {
     error: Mutex<Option<anyhow::Error>>,
     written: AtomicUsize,
     /// Every file put so far: its path, size and time (see [`Site`]).
-    files: Mutex<Vec<(String, u64, u64)>>,
+    files: Mutex<Site>,
     finished: bool,
 }
 
