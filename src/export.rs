@@ -14,8 +14,8 @@ use anyhow::{Context, Result};
 use serde_json::{Value, json};
 
 use crate::anchor::Anchors;
+use crate::markdown::plain as one_line;
 use crate::model::{EntryKind, Model, Source, Text};
-use crate::render::text::plain as one_line;
 
 /// A Markdown text as its visible text on one line.
 fn plain(text: &Text) -> String {

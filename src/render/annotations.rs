@@ -21,8 +21,8 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use super::text::plain;
 use crate::anchor::{Anchors, claim_anchor, event_anchor};
+use crate::markdown::plain;
 use crate::model::{Model, Source};
 
 /// How many characters of context a quote selector gives at least on each side.

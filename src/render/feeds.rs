@@ -7,8 +7,9 @@ use std::fmt::Write as _;
 
 use pulldown_cmark_escape::{FmtWriter, escape_html};
 
-use super::text::{plain, words};
+use super::text::words;
 use crate::date::Date;
+use crate::markdown::plain;
 use crate::model::Model;
 
 /// Text escaped for XML content and double-quoted attributes.

@@ -9,10 +9,11 @@ use serde_json::Value;
 
 use super::meta::{self, Head};
 use super::text::{
-    MentionRecord, PageText, Preview, Shared, context, plain, push_mention_id, sentence, words,
+    MentionRecord, PageText, Preview, Shared, context, push_mention_id, sentence, words,
 };
 use crate::anchor::{claim_anchor, event_anchor};
 use crate::date::Date;
+use crate::markdown::plain;
 use crate::model::{Article, Claim, EntryKind, Model, Relation, Source};
 
 /// A page before its template runs.

@@ -6,10 +6,8 @@ use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::Arc;
 
-pub use crate::markdown::plain;
-
 use crate::anchor::{Anchors, Owner};
-use crate::markdown::{self, Doc, Mark, MarkKind, Note};
+use crate::markdown::{self, Doc, Mark, MarkKind, Note, plain};
 use crate::mentions::{Found, Matcher};
 use crate::model::{Model, Text};
 
