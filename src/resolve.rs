@@ -294,6 +294,7 @@ pub fn resolve(loaded: &Loaded) -> (Option<Model>, Vec<Diagnostic>) {
         .par_iter()
         .map(|a| Some(Doc::parse(a.body.clone(), false)))
         .collect();
+    model.articles.reserve_exact(docs.len());
     for (a, doc) in loaded.articles.iter().zip(&mut docs) {
         let loc = Loc {
             file: a.file.clone(),
@@ -534,6 +535,7 @@ fn claims(
             (text(&c.text, file, 0, true), note)
         })
         .collect();
+    model.claims.reserve_exact(raw.len());
     for (&(file, c), (claim_text, note)) in raw.iter().zip(parsed) {
         let loc = loc_of(file, &c.id, 0);
         if !r.define(&mut ids, "claim", &c.id.value, loc.clone()) {
@@ -622,7 +624,7 @@ fn sources(
     file: &Path,
     articles: &HashMap<String, usize>,
 ) -> Vec<Source> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(raw.len());
     for s in raw {
         let article = r.refer(articles, "article", &s.article, file, 0);
         let loc = loc_of(file, &s.quote, 0);
