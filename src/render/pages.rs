@@ -405,17 +405,16 @@ fn finish<'m>(
     pt: PageText<'_, 'm>,
     data: &impl Serialize,
 ) -> PageData<'m> {
-    // Hashed before the conversion: Tera's maps have no fixed order.
+    let data = tera::Value::from_serializable(data);
     let fingerprint = pt.shared.fingerprints.then(|| {
         let mut hasher = blake3::Hasher::new();
-        // Writing into a hasher cannot fail.
-        let _ = serde_json::to_writer(&mut hasher, data);
+        hash_value(&data, &mut hasher);
         hasher.finalize()
     });
     PageData {
         path: path.to_string(),
         template,
-        data: tera::Value::from_serializable(data),
+        data,
         fingerprint,
         head: Head {
             title: pt.label.clone(),
@@ -424,6 +423,36 @@ fn finish<'m>(
         },
         records: pt.records,
         previews: pt.previews.into_values().collect(),
+    }
+}
+
+/// Hashes what a template sees of `value`, the same from build to build:
+/// Tera's maps have no fixed order, so a map's entries are taken in the
+/// order of their keys.
+fn hash_value(value: &tera::Value, hasher: &mut blake3::Hasher) {
+    if let Some(map) = value.as_map() {
+        let mut entries: Vec<_> = map.iter().collect();
+        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        hasher.update(b"{");
+        hasher.update(&entries.len().to_le_bytes());
+        for (key, value) in entries {
+            let key = key.to_string();
+            hasher.update(&key.len().to_le_bytes());
+            hasher.update(key.as_bytes());
+            hash_value(value, hasher);
+        }
+    } else if let Some(items) = value.as_array() {
+        hasher.update(b"[");
+        hasher.update(&items.len().to_le_bytes());
+        for item in items {
+            hash_value(item, hasher);
+        }
+    } else {
+        // A scalar: its kind, whether it is marked safe (shown unescaped),
+        // and its JSON, which quotes strings.
+        hasher.update(format!("{:?}{}", value.kind(), value.is_safe()).as_bytes());
+        // Writing into a hasher cannot fail.
+        let _ = serde_json::to_writer(&mut *hasher, value);
     }
 }
 
@@ -1095,7 +1124,28 @@ pub fn coverage<'m>(shared: &Shared<'m>) -> PageData<'m> {
         }
     }
     let matrix = outlets.len() <= COVERAGE_MAX_COLUMNS;
-    let mut only: Vec<Vec<Link>> = vec![Vec::new(); outlets.len()];
+    // The page repeats much: each claim's link (in its row and in its
+    // outlet's list), each article's date, each outlet's empty cell (in
+    // the matrix, most of every row). Each is made into Tera's value once
+    // and shared, which keeps the page's data a fraction of its size.
+    let link_values: Vec<tera::Value> = (0..model.claims.len())
+        .map(|c| tera::Value::from_serializable(&claim_link(model, c, "../")))
+        .collect();
+    let date_values: Vec<tera::Value> = model
+        .articles
+        .iter()
+        .map(|a| tera::Value::from_serializable(&date_view(&a.published)))
+        .collect();
+    let empty_cells: Vec<tera::Value> = outlets
+        .iter()
+        .map(|&outlet| {
+            tera::Value::from_serializable(&Cell {
+                outlet,
+                passages: Vec::new(),
+            })
+        })
+        .collect();
+    let mut only: Vec<Vec<tera::Value>> = vec![Vec::new(); outlets.len()];
     let mut shared_count = 0;
     let mut rows: Vec<Row> = Vec::with_capacity(model.claims.len());
     for (c, claim) in model.claims.iter().enumerate() {
@@ -1115,7 +1165,7 @@ pub fn coverage<'m>(shared: &Shared<'m>) -> PageData<'m> {
                     article.id,
                     claim_anchor(&claim.id, n + 1)
                 ),
-                date: date_view(&article.published),
+                date: date_values[a].clone(),
             };
             match reports.iter_mut().find(|(o, _)| *o == outlet_of[a]) {
                 Some((_, passages)) => passages.push(passage),
@@ -1123,33 +1173,30 @@ pub fn coverage<'m>(shared: &Shared<'m>) -> PageData<'m> {
             }
         }
         if let [a] = articles[..] {
-            only[outlet_of[a]].push(claim_link(model, c, "../"));
+            only[outlet_of[a]].push(link_values[c].clone());
         } else {
             shared_count += 1;
         }
-        let cells: Vec<Cell> = if matrix {
-            let mut cells: Vec<Cell> = outlets
-                .iter()
-                .map(|&outlet| Cell {
-                    outlet,
-                    passages: Vec::new(),
-                })
-                .collect();
+        let cell = |o: usize, passages: Vec<Passage>| {
+            tera::Value::from_serializable(&Cell {
+                outlet: outlets[o],
+                passages,
+            })
+        };
+        let cells: Vec<tera::Value> = if matrix {
+            let mut cells = empty_cells.clone();
             for (o, passages) in reports {
-                cells[o].passages = passages;
+                cells[o] = cell(o, passages);
             }
             cells
         } else {
             reports
                 .into_iter()
-                .map(|(o, passages)| Cell {
-                    outlet: outlets[o],
-                    passages,
-                })
+                .map(|(o, passages)| cell(o, passages))
                 .collect()
         };
         rows.push(Row {
-            claim: claim_link(model, c, "../"),
+            claim: link_values[c].clone(),
             status: claim.status.name(),
             cells,
             count: articles.len(),
@@ -1215,16 +1262,16 @@ struct Column<'p> {
     /// Its article, when it has one.
     link: Option<Link>,
     articles: usize,
-    only: &'p [Link],
+    only: &'p [tera::Value],
 }
 
 /// A claim's row: in the matrix a cell per outlet, else one per outlet
 /// that reports it.
 #[derive(Serialize)]
-struct Row<'m> {
-    claim: Link,
+struct Row {
+    claim: tera::Value,
     status: &'static str,
-    cells: Vec<Cell<'m>>,
+    cells: Vec<tera::Value>,
     count: usize,
 }
 
@@ -1238,13 +1285,13 @@ struct Cell<'m> {
 #[derive(Serialize)]
 struct Passage {
     href: String,
-    date: Option<DateView>,
+    date: tera::Value,
 }
 
 #[derive(Serialize)]
 struct RowGroup<'p> {
     title: &'p str,
-    rows: Vec<&'p Row<'p>>,
+    rows: Vec<&'p Row>,
 }
 
 /// Up to this many outlets, the coverage page is a claims × outlets matrix;
@@ -1258,4 +1305,45 @@ pub fn not_found<'m>(shared: &Shared<'m>) -> PageData<'m> {
     #[derive(Serialize)]
     struct NotFound {}
     finish("404.html", "404.html", pt, &NotFound {})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::{BTreeMap, HashSet};
+
+    fn hash(value: &tera::Value) -> blake3::Hash {
+        let mut hasher = blake3::Hasher::new();
+        hash_value(value, &mut hasher);
+        hasher.finalize()
+    }
+
+    #[test]
+    fn a_value_hashes_the_same_whatever_order_its_maps_were_filled_in() {
+        let keys: Vec<String> = (0..20).map(|i| format!("k{i}")).collect();
+        let one: BTreeMap<&str, usize> = keys.iter().map(|k| (k.as_str(), k.len())).collect();
+        let other: HashMap<&str, usize> =
+            keys.iter().rev().map(|k| (k.as_str(), k.len())).collect();
+        let one = tera::Value::from_serializable(&vec![one]);
+        let other = tera::Value::from_serializable(&vec![other]);
+        assert_eq!(hash(&one), hash(&other));
+    }
+
+    #[test]
+    fn a_value_hashes_apart_from_one_that_shows_otherwise() {
+        let values = [
+            tera::Value::from_serializable(&serde_json::json!({"a": "x"})),
+            tera::Value::from_serializable(&serde_json::json!({"a": "y"})),
+            tera::Value::from_serializable(&serde_json::json!({"b": "x"})),
+            tera::Value::from_serializable(&serde_json::json!({"a": ["x"]})),
+            tera::Value::from_serializable(&serde_json::json!({"a": 1})),
+            tera::Value::from_serializable(&serde_json::json!({"a": "1"})),
+            tera::Value::from_serializable(&serde_json::json!(["a", "x"])),
+            tera::Value::from_serializable(&serde_json::json!({"a": null})),
+            tera::Value::safe_string("<b>x</b>"),
+            tera::Value::normal_string("<b>x</b>"),
+        ];
+        let hashes: HashSet<blake3::Hash> = values.iter().map(hash).collect();
+        assert_eq!(hashes.len(), values.len());
+    }
 }
