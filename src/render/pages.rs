@@ -94,11 +94,11 @@ struct ClaimCard {
     /// The text on one line, without markup.
     label: String,
     status: &'static str,
-    by: Option<Link>,
-    about: Vec<Link>,
-    topic: Option<String>,
+    by: Option<tera::Value>,
+    about: Vec<tera::Value>,
+    topic: Option<tera::Value>,
     sources: usize,
-    outlets: Vec<Link>,
+    outlets: Vec<tera::Value>,
     /// What the claims filter matches, space-separated: the glossary
     /// entries that make the claim or that it is about (`actors/ID`), and
     /// the articles that report it.
@@ -233,29 +233,42 @@ pub(super) fn cited_articles(claim: &Claim) -> Vec<usize> {
     seen
 }
 
-fn claim_card<'m>(pt: &mut PageText<'_, 'm>, model: &'m Model, i: usize) -> ClaimCard {
+/// A claim's card, as Tera's value: the card is made and converted at
+/// once, and what many cards show (glossary entries, topics, sources) is
+/// shared within the page.
+fn claim_card<'m>(pt: &mut PageText<'_, 'm>, model: &'m Model, i: usize) -> tera::Value {
     let c = &model.claims[i];
     let root = pt.root;
     let articles = cited_articles(c);
-    ClaimCard {
+    let entry = |pt: &mut PageText<'_, 'm>, e: usize| {
+        pt.repeated("entry", e, || {
+            tera::Value::from_serializable(&entry_link(model, e, root))
+        })
+    };
+    let card = ClaimCard {
         id: c.id.clone(),
         href: claim_href(c, root),
         text: pt.text(&c.text),
         label: c.label.clone(),
         status: c.status.name(),
-        by: c.by.map(|b| entry_link(model, b, root)),
-        about: c
-            .about
-            .iter()
-            .map(|&a| entry_link(model, a, root))
-            .collect(),
-        topic: c.topic.map(|t| model.topics[t].id.clone()),
+        by: c.by.map(|b| entry(pt, b)),
+        about: c.about.iter().map(|&a| entry(pt, a)).collect(),
+        topic: c.topic.map(|t| {
+            pt.repeated("topic", t, || {
+                tera::Value::from(model.topics[t].id.as_str())
+            })
+        }),
         sources: articles.len(),
         outlets: articles
             .iter()
-            .map(|&a| Link {
-                href: article_href(&model.articles[a], root),
-                label: model.articles[a].outlet.clone(),
+            .map(|&a| {
+                pt.repeated("outlet", a, || {
+                    let article = &model.articles[a];
+                    tera::Value::from_serializable(&Link {
+                        href: article_href(article, root),
+                        label: article.outlet.clone(),
+                    })
+                })
             })
             .collect(),
         entries: claim_entries(c)
@@ -267,7 +280,8 @@ fn claim_card<'m>(pt: &mut PageText<'_, 'm>, model: &'m Model, i: usize) -> Clai
             .map(|&a| model.articles[a].id.as_str())
             .collect::<Vec<_>>()
             .join(" "),
-    }
+    };
+    tera::Value::from_serializable(&card)
 }
 
 /// The glossary entries a claim names: who makes it, then what it is about.
@@ -300,7 +314,7 @@ struct TopicGroup<'m> {
     id: &'m str,
     title: &'m str,
     summary: Option<String>,
-    claims: Vec<ClaimCard>,
+    claims: Vec<tera::Value>,
     /// How many of its claims are not shown.
     more: usize,
 }
@@ -314,7 +328,7 @@ fn claim_groups<'m>(
     let mut groups = Vec::new();
     for (t, topic) in model.topics.iter().enumerate() {
         let all = &backlinks.topic_claims[t];
-        let claims: Vec<ClaimCard> = shown_claims(model, all, home)
+        let claims: Vec<tera::Value> = shown_claims(model, all, home)
             .into_iter()
             .map(|c| claim_card(pt, model, c))
             .collect();
@@ -335,7 +349,7 @@ fn claim_groups<'m>(
         }
     }
     let all = &backlinks.topic_claims[model.topics.len()];
-    let rest: Vec<ClaimCard> = shown_claims(model, all, home)
+    let rest: Vec<tera::Value> = shown_claims(model, all, home)
         .into_iter()
         .map(|c| claim_card(pt, model, c))
         .collect();
@@ -954,7 +968,7 @@ pub fn entry<'m>(shared: &Shared<'m>, i: usize, mentions: Vec<MentionRecord<'m>>
     let mut pt = PageText::new(shared, &path, &e.name).of_entry(i);
     let summary = pt.home_opt(&e.summary);
     let links = &shared.backlinks;
-    let cards = |pt: &mut PageText<'_, 'm>, claims: &[usize]| -> Vec<ClaimCard> {
+    let cards = |pt: &mut PageText<'_, 'm>, claims: &[usize]| -> Vec<tera::Value> {
         claims.iter().map(|&c| claim_card(pt, model, c)).collect()
     };
     let by = cards(&mut pt, &links.claims_by[i]);
@@ -1024,8 +1038,8 @@ struct EntryPage<'m, 'p> {
     member_of: Vec<Link>,
     members: Vec<Link>,
     links: Vec<EntryUrl<'m>>,
-    claims_by: Vec<ClaimCard>,
-    claims_about: Vec<ClaimCard>,
+    claims_by: Vec<tera::Value>,
+    claims_about: Vec<tera::Value>,
     events: Vec<EventLink>,
     mentions: Vec<MentionItem<'p>>,
 }

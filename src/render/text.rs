@@ -1,7 +1,7 @@
 //! Markdown fragments of one page: mention links numbered per page
 //! (`m-ENTRY-N`), and the mentions recorded for the glossary.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::Arc;
@@ -90,6 +90,9 @@ pub struct PageText<'s, 'm> {
     /// The glossary entry whose page this is: its mentions here are not
     /// linked, since they would link to the page itself.
     own: Option<usize>,
+    /// Tera values the page shows more than once, each made once and
+    /// shared: a glossary entry's link in every claim card that names it.
+    repeats: HashMap<(&'static str, usize), tera::Value>,
 }
 
 impl<'s, 'm> PageText<'s, 'm> {
@@ -107,7 +110,19 @@ impl<'s, 'm> PageText<'s, 'm> {
             recording: false,
             previews: BTreeMap::new(),
             own: None,
+            repeats: HashMap::new(),
         }
+    }
+
+    /// The value of `what` number `i` on this page, made by `make` the
+    /// first time it is asked for.
+    pub fn repeated(
+        &mut self,
+        what: &'static str,
+        i: usize,
+        make: impl FnOnce() -> tera::Value,
+    ) -> tera::Value {
+        self.repeats.entry((what, i)).or_insert_with(make).clone()
     }
 
     /// The same writer for the page of glossary entry `entry`.
