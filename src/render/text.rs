@@ -1,7 +1,7 @@
 //! Markdown fragments of one page: mention links numbered per page
 //! (`m-ENTRY-N`), and the mentions recorded for the glossary.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::Arc;
@@ -92,7 +92,7 @@ pub struct PageText<'s, 'm> {
     own: Option<usize>,
     /// Tera values the page shows more than once, each made once and
     /// shared: a glossary entry's link in every claim card that names it.
-    repeats: HashMap<(&'static str, usize), tera::Value>,
+    repeats: foldhash::HashMap<(&'static str, usize), tera::Value>,
 }
 
 impl<'s, 'm> PageText<'s, 'm> {
@@ -110,7 +110,7 @@ impl<'s, 'm> PageText<'s, 'm> {
             recording: false,
             previews: BTreeMap::new(),
             own: None,
-            repeats: HashMap::new(),
+            repeats: foldhash::HashMap::default(),
         }
     }
 
