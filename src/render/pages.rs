@@ -435,7 +435,13 @@ fn finish<'m>(
             kind: "website",
             ..Head::default()
         },
-        records: pt.records,
+        records: {
+            // Kept until the glossary pages are made: no room is kept
+            // beside them from growing.
+            let mut records = pt.records;
+            records.shrink_to_fit();
+            records
+        },
         previews: pt.previews.into_values().collect(),
     }
 }
