@@ -155,86 +155,84 @@ impl Date {
     /// The date as a reader sees it: "2025", "October 2025", "3 February 2026",
     /// "4 February 2026, 17:23".
     pub fn display(&self) -> String {
-        let month = || MONTHS[self.month as usize - 1];
-        match self.precision {
-            Precision::Year => format!("{}", self.year),
-            Precision::Month => format!("{} {}", month(), self.year),
-            Precision::Day => format!("{} {} {}", self.day, month(), self.year),
-            Precision::Minute | Precision::Second => {
-                let mut s = format!(
-                    "{} {} {}, {:02}:{:02}",
-                    self.day,
-                    month(),
-                    self.year,
-                    self.hour,
-                    self.minute
-                );
-                if self.precision == Precision::Second {
-                    s.push_str(&format!(":{:02}", self.second));
+        let mut s = String::with_capacity(32);
+        if self.precision >= Precision::Day {
+            push_number(&mut s, self.day.into(), 1);
+            s.push(' ');
+        }
+        if self.precision >= Precision::Month {
+            s.push_str(MONTHS[self.month as usize - 1]);
+            s.push(' ');
+        }
+        push_number(&mut s, self.year.into(), 1);
+        if self.precision >= Precision::Minute {
+            s.push_str(", ");
+            self.push_time(&mut s);
+            match self.offset_minutes {
+                Some(0) => s.push_str(" UTC"),
+                Some(m) => {
+                    s.push_str(" UTC");
+                    push_offset(&mut s, m);
                 }
-                match self.offset_minutes {
-                    Some(0) => s.push_str(" UTC"),
-                    Some(m) => s.push_str(&format!(
-                        " UTC{}{:02}:{:02}",
-                        if m < 0 { '-' } else { '+' },
-                        m.abs() / 60,
-                        m.abs() % 60
-                    )),
-                    None => {}
-                }
-                s
+                None => {}
             }
         }
+        s
     }
 
     /// The start of the date as a full RFC 3339 timestamp, for formats that
     /// require one (Web Annotations, Atom): a missing month or day is the
     /// first, a missing time midnight, a missing zone UTC.
     pub fn timestamp(&self) -> String {
-        let zone = match self.offset_minutes {
-            Some(m) => format!(
-                "{}{:02}:{:02}",
-                if m < 0 { '-' } else { '+' },
-                m.abs() / 60,
-                m.abs() % 60
-            ),
-            None => "Z".to_string(),
-        };
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{zone}",
-            self.year,
-            self.month.max(1),
-            self.day.max(1),
-            self.hour,
-            self.minute,
-            self.second
-        )
+        let mut s = String::with_capacity(25);
+        push_number(&mut s, self.year.into(), 4);
+        s.push('-');
+        push_number(&mut s, self.month.max(1).into(), 2);
+        s.push('-');
+        push_number(&mut s, self.day.max(1).into(), 2);
+        s.push('T');
+        push_number(&mut s, self.hour.into(), 2);
+        s.push(':');
+        push_number(&mut s, self.minute.into(), 2);
+        s.push(':');
+        push_number(&mut s, self.second.into(), 2);
+        match self.offset_minutes {
+            Some(m) => push_offset(&mut s, m),
+            None => s.push('Z'),
+        }
+        s
     }
 
     /// The date in the form HTML's `<time datetime>` accepts, at its own precision.
     pub fn machine(&self) -> String {
-        match self.precision {
-            Precision::Year => format!("{:04}", self.year),
-            Precision::Month => format!("{:04}-{:02}", self.year, self.month),
-            Precision::Day => format!("{:04}-{:02}-{:02}", self.year, self.month, self.day),
-            Precision::Minute | Precision::Second => {
-                let mut s = format!(
-                    "{:04}-{:02}-{:02}T{:02}:{:02}",
-                    self.year, self.month, self.day, self.hour, self.minute
-                );
-                if self.precision == Precision::Second {
-                    s.push_str(&format!(":{:02}", self.second));
-                }
-                if let Some(m) = self.offset_minutes {
-                    s.push_str(&format!(
-                        "{}{:02}:{:02}",
-                        if m < 0 { '-' } else { '+' },
-                        m.abs() / 60,
-                        m.abs() % 60
-                    ));
-                }
-                s
+        let mut s = String::with_capacity(25);
+        push_number(&mut s, self.year.into(), 4);
+        if self.precision >= Precision::Month {
+            s.push('-');
+            push_number(&mut s, self.month.into(), 2);
+        }
+        if self.precision >= Precision::Day {
+            s.push('-');
+            push_number(&mut s, self.day.into(), 2);
+        }
+        if self.precision >= Precision::Minute {
+            s.push('T');
+            self.push_time(&mut s);
+            if let Some(m) = self.offset_minutes {
+                push_offset(&mut s, m);
             }
+        }
+        s
+    }
+
+    /// `17:23`, or `17:23:05` when the seconds were written.
+    fn push_time(&self, s: &mut String) {
+        push_number(s, self.hour.into(), 2);
+        s.push(':');
+        push_number(s, self.minute.into(), 2);
+        if self.precision == Precision::Second {
+            s.push(':');
+            push_number(s, self.second.into(), 2);
         }
     }
 
@@ -296,6 +294,38 @@ fn days_in_month(year: u16, month: u8) -> u8 {
         4 | 6 | 9 | 11 => 30,
         _ => 31,
     }
+}
+
+/// Appends `n` in decimal, with zeros before it to make at least `width`
+/// digits: what `format!("{n:0width$}")` writes, without the formatting
+/// machinery, which dates on every page made costly.
+fn push_number(s: &mut String, n: u32, width: usize) {
+    let mut digits = [b'0'; 10];
+    let mut start = digits.len();
+    let mut rest = n;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for _ in digits.len() - start..width {
+        s.push('0');
+    }
+    for &d in &digits[start..] {
+        s.push(char::from(d));
+    }
+}
+
+/// An offset from UTC: `+02:00`, `-05:30`.
+fn push_offset(s: &mut String, minutes: i16) {
+    s.push(if minutes < 0 { '-' } else { '+' });
+    let m = u32::from(minutes.unsigned_abs());
+    push_number(s, m / 60, 2);
+    s.push(':');
+    push_number(s, m % 60, 2);
 }
 
 #[cfg(test)]
@@ -366,5 +396,96 @@ mod tests {
             assert!(Date::parse(bad).is_err(), "{bad} should be rejected");
         }
         assert!(Date::parse("2024-02-29").is_ok());
+    }
+}
+
+#[cfg(test)]
+mod formatting {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The formatted forms, written with `format!`: what the digits written
+    /// by hand must match.
+    fn formatted(d: &Date) -> (String, String, String) {
+        let offset = |m: i16| {
+            let sign = if m < 0 { '-' } else { '+' };
+            let m = m.unsigned_abs();
+            format!("{sign}{:02}:{:02}", m / 60, m % 60)
+        };
+        let time = match d.precision {
+            Precision::Second => format!("{:02}:{:02}:{:02}", d.hour, d.minute, d.second),
+            _ => format!("{:02}:{:02}", d.hour, d.minute),
+        };
+        let month = MONTHS[d.month as usize - 1];
+        let display = match d.precision {
+            Precision::Year => format!("{}", d.year),
+            Precision::Month => format!("{month} {}", d.year),
+            Precision::Day => format!("{} {month} {}", d.day, d.year),
+            Precision::Minute | Precision::Second => {
+                let zone = match d.offset_minutes {
+                    Some(0) => " UTC".to_string(),
+                    Some(m) => format!(" UTC{}", offset(m)),
+                    None => String::new(),
+                };
+                format!("{} {month} {}, {time}{zone}", d.day, d.year)
+            }
+        };
+        let machine = match d.precision {
+            Precision::Year => format!("{:04}", d.year),
+            Precision::Month => format!("{:04}-{:02}", d.year, d.month),
+            Precision::Day => format!("{:04}-{:02}-{:02}", d.year, d.month, d.day),
+            Precision::Minute | Precision::Second => format!(
+                "{:04}-{:02}-{:02}T{time}{}",
+                d.year,
+                d.month,
+                d.day,
+                d.offset_minutes.map(offset).unwrap_or_default()
+            ),
+        };
+        let timestamp = format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}",
+            d.year,
+            d.month.max(1),
+            d.day.max(1),
+            d.hour,
+            d.minute,
+            d.second,
+            d.offset_minutes.map_or("Z".to_string(), offset)
+        );
+        (display, machine, timestamp)
+    }
+
+    proptest! {
+        #[test]
+        fn digits_are_written_as_format_writes_them(
+            year in 0u16..=u16::MAX,
+            month in 1u8..=12,
+            day in 1u8..=31,
+            hour in 0u8..=23,
+            minute in 0u8..=59,
+            second in 0u8..=60,
+            precision in 0usize..5,
+            offset in proptest::option::of(-1439i16..=1439),
+        ) {
+            let precision = [
+                Precision::Year,
+                Precision::Month,
+                Precision::Day,
+                Precision::Minute,
+                Precision::Second,
+            ][precision];
+            let d = Date {
+                text: String::new(),
+                year,
+                month,
+                day,
+                hour,
+                minute,
+                second,
+                precision,
+                offset_minutes: offset,
+            };
+            prop_assert_eq!((d.display(), d.machine(), d.timestamp()), formatted(&d));
+        }
     }
 }
