@@ -85,7 +85,7 @@ impl Article {
     /// The title as shown: in square brackets when the annotator supplied it.
     pub fn display_title(&self) -> String {
         if self.title_supplied {
-            format!("[{}]", self.title)
+            ["[", &self.title, "]"].concat()
         } else {
             self.title.clone()
         }

@@ -361,7 +361,7 @@ fn annotation<'a>(
     let target = match (&article.url, base) {
         (Some(url), _) => url.clone(),
         (None, "") => stable_urn(&[&model.meta.title, &article.id]),
-        (None, base) => format!("{base}articles/{}.html", article.id),
+        (None, base) => [base, "articles/", &article.id, ".html"].concat(),
     };
     let (prefix, exact, suffix) = quote_selector(&article.doc.text, range.clone());
     // The annotation is the highlight in the article's page. Its id must be
@@ -370,7 +370,7 @@ fn annotation<'a>(
     let id = if base.is_empty() {
         stable_urn(&[&model.meta.title, &article.id, anchor])
     } else {
-        format!("{base}articles/{}.html#{anchor}", article.id)
+        [base, "articles/", &article.id, ".html#", anchor].concat()
     };
     Annotation {
         context: CONTEXT_IRI,

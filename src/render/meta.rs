@@ -65,7 +65,7 @@ fn page_url(model: &Model, path: &str) -> Option<String> {
         .meta
         .base_url
         .as_ref()
-        .map(|base| format!("{base}{path}"))
+        .map(|base| [base, path].concat())
 }
 
 /// The schema.org type of a glossary entry that makes or reports claims.
@@ -106,7 +106,7 @@ fn article_ld(model: &Model, a: usize) -> Value {
     let url = article
         .url
         .clone()
-        .or_else(|| page_url(model, &format!("articles/{}.html", article.id)));
+        .or_else(|| page_url(model, &["articles/", &article.id, ".html"].concat()));
     if let Some(url) = url {
         ld["url"] = url.into();
     }
@@ -138,7 +138,7 @@ pub fn claim(model: &Model, c: usize, text: &str) -> Value {
     if let Some(date) = &claim.date {
         ld["dateCreated"] = date.machine().into();
     }
-    if let Some(url) = page_url(model, &format!("claims/{}.html", claim.id)) {
+    if let Some(url) = page_url(model, &["claims/", &claim.id, ".html"].concat()) {
         ld["url"] = url.into();
     }
     let Some((value, label)) = reviewed else {
@@ -171,7 +171,7 @@ pub fn claim(model: &Model, c: usize, text: &str) -> Value {
     if let Some(date) = &model.meta.date {
         review["datePublished"] = date.machine().into();
     }
-    if let Some(url) = page_url(model, &format!("claims/{}.html", claim.id)) {
+    if let Some(url) = page_url(model, &["claims/", &claim.id, ".html"].concat()) {
         review["url"] = url.into();
     }
     review

@@ -609,11 +609,11 @@ struct ArticlePage<'m> {
 pub fn article<'m>(shared: &Shared<'m>, a: usize) -> PageData<'m> {
     let model = shared.model;
     let article = &model.articles[a];
-    let path = format!("articles/{}.html", article.id);
+    let path = ["articles/", &article.id, ".html"].concat();
     let mut pt = PageText::new(
         shared,
         &path,
-        &format!("Article: {}", article.display_title()),
+        &["Article: ", &article.display_title()].concat(),
     );
     let note = pt.home_opt(&article.note);
     let body = pt.article(a);
@@ -790,7 +790,7 @@ fn source_views<'m>(
                 None => (String::new(), s.quote.clone(), String::new()),
             };
             SourceView {
-                href: format!("{root}articles/{}.html#{}", article.id, anchor(i + 1)),
+                href: [root, "articles/", &article.id, ".html#", &anchor(i + 1)].concat(),
                 outlet: article.outlet.clone(),
                 article: article_link(article, root),
                 date: date_view(&article.published),
@@ -841,8 +841,8 @@ struct RelatedClaim {
 pub fn claim<'m>(shared: &Shared<'m>, c: usize) -> PageData<'m> {
     let model = shared.model;
     let claim = &model.claims[c];
-    let path = format!("claims/{}.html", claim.id);
-    let mut pt = PageText::new(shared, &path, &format!("Claim: {}", claim.label));
+    let path = ["claims/", &claim.id, ".html"].concat();
+    let mut pt = PageText::new(shared, &path, &["Claim: ", &claim.label].concat());
     let text = pt.home(&claim.text);
     let note = pt.home_opt(&claim.note);
     let sources = source_views(
@@ -1180,11 +1180,13 @@ pub fn coverage<'m>(shared: &Shared<'m>) -> PageData<'m> {
             };
             let article = &model.articles[a];
             let passage = Passage {
-                href: format!(
-                    "../articles/{}.html#{}",
-                    article.id,
-                    claim_anchor(&claim.id, n + 1)
-                ),
+                href: [
+                    "../articles/",
+                    &article.id,
+                    ".html#",
+                    &claim_anchor(&claim.id, n + 1),
+                ]
+                .concat(),
                 date: date_values[a].clone(),
             };
             match reports.iter_mut().find(|(o, _)| *o == outlet_of[a]) {

@@ -164,16 +164,26 @@ impl<'s, 'm> PageText<'s, 'm> {
                     let claim = &model.claims[c];
                     let status = claim.status.name();
                     let text = &claim.label;
-                    let note = format!(
-                        "<li class=\"margin-note status-{status}\" data-note-for=\"{anchor}\"><span class=\"status-label\">{status}</span> <a href=\"{}claims/{}.html\">{}</a></li>",
+                    let note = [
+                        "<li class=\"margin-note status-",
+                        status,
+                        "\" data-note-for=\"",
+                        &anchor,
+                        "\"><span class=\"status-label\">",
+                        status,
+                        "</span> <a href=\"",
                         self.root,
-                        claim.id,
-                        markdown::escape(text)
-                    );
+                        "claims/",
+                        &claim.id,
+                        ".html\">",
+                        &markdown::escape(text),
+                        "</a></li>",
+                    ]
+                    .concat();
                     let key = self.preview_claim(c);
                     (
-                        format!("hl status-{status}"),
-                        format!("Claim ({status}): {text}"),
+                        ["hl status-", status].concat(),
+                        ["Claim (", status, "): ", text].concat(),
                         key,
                         note,
                     )
@@ -281,7 +291,7 @@ impl<'s, 'm> PageText<'s, 'm> {
     fn preview_claim(&mut self, c: usize) -> String {
         let model = self.shared.model;
         let claim = &model.claims[c];
-        let key = format!("claims/{}", claim.id);
+        let key = ["claims/", &claim.id].concat();
         if !self.previews.contains_key(&key) {
             let mut outlets: Vec<&str> = Vec::new();
             for s in &claim.sources {
@@ -291,17 +301,17 @@ impl<'s, 'm> PageText<'s, 'm> {
                 }
             }
             let by = match claim.by {
-                Some(b) => format!("By {}. ", model.entries[b].name),
+                Some(b) => ["By ", &model.entries[b].name, ". "].concat(),
                 None => String::new(),
             };
-            let text = format!("{by}Reported by {}.", outlets.join(", "));
+            let text = [&by, "Reported by ", &outlets.join(", "), "."].concat();
             let preview = Preview {
                 key: key.clone(),
                 kind: "claim",
                 label: claim.status.name().to_string(),
                 title: claim.label.clone(),
                 text,
-                href: format!("{}{key}.html", self.root),
+                href: [self.root, &key, ".html"].concat(),
             };
             self.previews.insert(key.clone(), preview);
         }
@@ -311,7 +321,7 @@ impl<'s, 'm> PageText<'s, 'm> {
     /// Adds the preview of event `e`, once; returns its key.
     fn preview_event(&mut self, e: usize) -> String {
         let event = &self.shared.model.events[e];
-        let key = format!("events/{}", event.id);
+        let key = ["events/", &event.id].concat();
         if !self.previews.contains_key(&key) {
             let preview = Preview {
                 key: key.clone(),
