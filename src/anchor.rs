@@ -2,6 +2,7 @@
 //! the mentions of every glossary entry.
 
 use std::collections::HashSet;
+use std::fmt::Write as _;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -53,12 +54,24 @@ pub struct Anchors {
 
 /// The anchor id of the N-th (from 1) source of a claim.
 pub fn claim_anchor(claim: &str, n: usize) -> String {
-    format!("q-{claim}-{n}")
+    numbered_id("q-", claim, n)
 }
 
 /// The anchor id of the N-th (from 1) source of an event.
 pub fn event_anchor(event: &str, n: usize) -> String {
-    format!("e-{event}-{n}")
+    numbered_id("e-", event, n)
+}
+
+/// `PREFIXID-N`, joined rather than formatted: ids are made for every
+/// highlight on every page.
+fn numbered_id(prefix: &str, id: &str, n: usize) -> String {
+    let mut out = String::with_capacity(prefix.len() + id.len() + 4);
+    out.push_str(prefix);
+    out.push_str(id);
+    out.push('-');
+    // Writing to a String cannot fail.
+    let _ = write!(out, "{n}");
+    out
 }
 
 /// Anchors every quote, and warns about glossary entries that nothing names.
