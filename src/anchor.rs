@@ -62,16 +62,20 @@ pub fn event_anchor(event: &str, n: usize) -> String {
     numbered_id("e-", event, n)
 }
 
-/// `PREFIXID-N`, joined rather than formatted: ids are made for every
-/// highlight on every page.
 fn numbered_id(prefix: &str, id: &str, n: usize) -> String {
     let mut out = String::with_capacity(prefix.len() + id.len() + 4);
+    push_numbered_id(&mut out, prefix, id, n);
+    out
+}
+
+/// Adds `PREFIXID-N` to `out`, joined rather than formatted: the ids of
+/// highlights (`q-`, `e-`) and mentions (`m-`), made for each on every page.
+pub fn push_numbered_id(out: &mut String, prefix: &str, id: &str, n: usize) {
     out.push_str(prefix);
     out.push_str(id);
     out.push('-');
     // Writing to a String cannot fail.
     let _ = write!(out, "{n}");
-    out
 }
 
 /// Anchors every quote, and warns about glossary entries that nothing names.

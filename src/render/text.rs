@@ -2,7 +2,6 @@
 //! (`m-ENTRY-N`), and the mentions recorded for the glossary.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -378,13 +377,9 @@ pub fn words(text: &str, n: usize) -> String {
 }
 
 /// Adds `m-ID-N` to `out`: the id of the `n`-th mention of entry `id` on a
-/// page (SITE.md), written without `format!`, since every mention has one.
+/// page (SITE.md).
 pub fn push_mention_id(out: &mut String, id: &str, n: usize) {
-    out.push_str("m-");
-    out.push_str(id);
-    out.push('-');
-    // Writing to a String cannot fail.
-    let _ = write!(out, "{n}");
+    crate::anchor::push_numbered_id(out, "m-", id, n);
 }
 
 /// About eight words either side of `start..end`, on one line. Only the
