@@ -10,7 +10,7 @@ use pulldown_cmark_escape::{FmtWriter, escape_html};
 use super::text::words;
 use crate::date::Date;
 use crate::markdown::plain;
-use crate::model::Model;
+use crate::model::{Article, Claim, Model};
 
 /// Text escaped for XML content and double-quoted attributes.
 fn xml(text: &str) -> String {
@@ -67,72 +67,35 @@ pub fn atom(model: &Model, base: &str) -> String {
         date.or(fallback)
             .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), Date::timestamp)
     };
-    let mut entries: Vec<(String, String)> = Vec::new();
-    for article in &model.articles {
-        let href = format!("{base}articles/{}.html", article.id);
-        let updated = stamp(article.published.as_ref());
-        let author = article.author.as_deref().unwrap_or(&article.outlet);
-        let mut entry = String::new();
-        let _ = writeln!(
-            entry,
-            "<entry><title>{}</title><id>{}</id><link rel=\"alternate\" type=\"text/html\" href=\"{}\"/><updated>{updated}</updated><author><name>{}</name></author><category term=\"article\"/><summary>{}</summary></entry>",
-            xml(&article.display_title()),
-            xml(&href),
-            xml(&href),
-            xml(author),
-            xml(&format!(
-                "{}: {}",
-                article.outlet,
-                words(&article.doc.text, 40)
-            )),
-        );
-        entries.push((updated, entry));
-    }
-    for claim in &model.claims {
-        let href = format!("{base}claims/{}.html", claim.id);
+    let article_updated = |article: &Article| stamp(article.published.as_ref());
+    let claim_updated = |claim: &Claim| {
         let reported = claim
             .sources
             .iter()
             .filter_map(|s| model.articles[s.article].published.as_ref())
             .max();
-        let updated = stamp(claim.date.as_ref().or(reported));
-        let text = &claim.label;
-        let mut outlets: Vec<&str> = claim
-            .sources
-            .iter()
-            .map(|s| model.articles[s.article].outlet.as_str())
-            .collect();
-        outlets.dedup();
-        let by = claim.by.map_or(String::new(), |b| {
-            format!(" Made by {}.", model.entries[b].name)
-        });
-        let mut entry = String::new();
-        let _ = writeln!(
-            entry,
-            "<entry><title>{}</title><id>{}</id><link rel=\"alternate\" type=\"text/html\" href=\"{}\"/><updated>{updated}</updated><category term=\"claim\"/><category term=\"{}\"/><summary>{}</summary></entry>",
-            xml(text),
-            xml(&href),
-            xml(&href),
-            claim.status.name(),
-            xml(&format!(
-                "Status: {}.{by} Reported by {}.",
-                claim.status.name(),
-                outlets.join(", ")
-            )),
-        );
-        entries.push((updated, entry));
-    }
-    let updated = entries
+        stamp(claim.date.as_ref().or(reported))
+    };
+    let updated = model
+        .articles
         .iter()
-        .map(|(u, _)| u.as_str())
+        .map(article_updated)
+        .chain(model.claims.iter().map(claim_updated))
         .max()
-        .map_or_else(|| stamp(None), str::to_string);
+        .unwrap_or_else(|| stamp(None));
     let authors: Vec<&str> = if model.meta.authors.is_empty() {
         vec![model.meta.title.as_str()]
     } else {
         model.meta.authors.iter().map(String::as_str).collect()
     };
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    // The feed is written entry by entry into one buffer, sized for about
+    // 600 bytes an entry so that it is seldom grown (and copied) on the way.
+    let mut out = String::with_capacity(
+        (model.articles.len() + model.claims.len())
+            .saturating_mul(600)
+            .saturating_add(1024),
+    );
+    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     let _ = write!(
         out,
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{}</title>\n<id>{}</id>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<updated>{updated}</updated>\n",
@@ -153,8 +116,49 @@ pub fn atom(model: &Model, base: &str) -> String {
         );
     }
     out.push_str("<generator>briefing</generator>\n");
-    for (_, entry) in entries {
-        out.push_str(&entry);
+    for article in &model.articles {
+        let href = format!("{base}articles/{}.html", article.id);
+        let author = article.author.as_deref().unwrap_or(&article.outlet);
+        let _ = writeln!(
+            out,
+            "<entry><title>{}</title><id>{}</id><link rel=\"alternate\" type=\"text/html\" href=\"{}\"/><updated>{}</updated><author><name>{}</name></author><category term=\"article\"/><summary>{}</summary></entry>",
+            xml(&article.display_title()),
+            xml(&href),
+            xml(&href),
+            article_updated(article),
+            xml(author),
+            xml(&format!(
+                "{}: {}",
+                article.outlet,
+                words(&article.doc.text, 40)
+            )),
+        );
+    }
+    for claim in &model.claims {
+        let href = format!("{base}claims/{}.html", claim.id);
+        let mut outlets: Vec<&str> = claim
+            .sources
+            .iter()
+            .map(|s| model.articles[s.article].outlet.as_str())
+            .collect();
+        outlets.dedup();
+        let by = claim.by.map_or(String::new(), |b| {
+            format!(" Made by {}.", model.entries[b].name)
+        });
+        let _ = writeln!(
+            out,
+            "<entry><title>{}</title><id>{}</id><link rel=\"alternate\" type=\"text/html\" href=\"{}\"/><updated>{}</updated><category term=\"claim\"/><category term=\"{}\"/><summary>{}</summary></entry>",
+            xml(&claim.label),
+            xml(&href),
+            xml(&href),
+            claim_updated(claim),
+            claim.status.name(),
+            xml(&format!(
+                "Status: {}.{by} Reported by {}.",
+                claim.status.name(),
+                outlets.join(", ")
+            )),
+        );
     }
     out.push_str("</feed>\n");
     out
