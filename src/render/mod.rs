@@ -167,11 +167,20 @@ pub fn render<'m>(
                 .collect()
         },
     );
-    let records = index_records.into_iter().chain(records);
     timings.lap("pages");
     // Glossary pages come last: they list the mentions the others hold.
-    let mut by_entry: Vec<Vec<MentionRecord>> = vec![Vec::new(); model.entries.len()];
-    for record in records.flatten() {
+    // Each entry's list is made as long as its mentions at once: at 10,000
+    // articles there are some 400,000 records, and lists grown by doubling
+    // would copy them again and leave a quarter of their room unused.
+    let mut counts = vec![0usize; model.entries.len()];
+    for record in index_records.iter().chain(&records).flatten() {
+        if let Some(count) = counts.get_mut(record.entry) {
+            *count += 1;
+        }
+    }
+    let mut by_entry: Vec<Vec<MentionRecord>> =
+        counts.into_iter().map(Vec::with_capacity).collect();
+    for record in index_records.into_iter().chain(records).flatten() {
         if let Some(list) = by_entry.get_mut(record.entry) {
             list.push(record);
         }
