@@ -37,7 +37,14 @@ impl Doc {
     /// without the paragraph around it.
     pub fn parse(source: impl Into<Substr>, inline: bool) -> Doc {
         let source = source.into();
-        let mut doc = Doc::default();
+        // The visible text is the source less its syntax: reserved at the
+        // source's length, it is made without being grown and copied, and
+        // without the room that growing by doubling leaves (which shrinking
+        // in place, as mimalloc does down to half, would keep).
+        let mut doc = Doc {
+            text: String::with_capacity(source.len()),
+            ..Doc::default()
+        };
         let mut paragraphs = 0usize;
         let (mut first, mut last) = (false, false);
         let mut count = 0usize;
