@@ -73,7 +73,9 @@ impl Matcher {
             .collect();
         // Longest first, then leftmost; keep each that overlaps none kept before.
         candidates.sort_by_key(|f| (std::cmp::Reverse(f.range.len()), f.range.start));
-        let mut kept: Vec<Found> = Vec::new();
+        // Most candidates are kept, and an article's are kept for the whole
+        // build: room for all of them at once rather than grown by doubling.
+        let mut kept: Vec<Found> = Vec::with_capacity(candidates.len());
         for c in candidates {
             let i = kept.partition_point(|k| k.range.start < c.range.start);
             let clear_before = i == 0 || kept[i - 1].range.end <= c.range.start;

@@ -436,11 +436,17 @@ fn finish<'m>(
             ..Head::default()
         },
         records: {
-            // Kept until the glossary pages are made: no room is kept
-            // beside them from growing.
-            let mut records = pt.records;
-            records.shrink_to_fit();
-            records
+            // Kept until the glossary pages are made, so moved into a list
+            // of their length: shrinking in place, as mimalloc does down to
+            // half a block, would keep the room left from growing.
+            let records = pt.records;
+            if records.capacity() > records.len() {
+                let mut exact = Vec::with_capacity(records.len());
+                exact.extend(records);
+                exact
+            } else {
+                records
+            }
         },
         previews: pt.previews.into_values().collect(),
     }
