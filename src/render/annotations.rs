@@ -495,6 +495,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_file_is_written_into_the_room_reserved_for_it() {
+        use crate::pipeline::{BuildOptions, analyse};
+        // The default briefing, without and with an address for the site.
+        for base_url in [None, Some("https://example.org/a/briefing/".to_string())] {
+            let options = BuildOptions {
+                root: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+                output: None,
+                deny_warnings: false,
+                write: false,
+                progress: None,
+                base_url,
+                limits: crate::limits::Limits::default(),
+            };
+            let Ok(analysis) = analyse(&options, &mut crate::progress::Timings::default()) else {
+                panic!("the default briefing did not check");
+            };
+            let bytes = annotations(&analysis.model, &analysis.anchors);
+            assert!(bytes.len() > 10_000, "{} bytes", bytes.len());
+            // A buffer grown past its estimate would have doubled; one
+            // estimated far above would hold much room never written.
+            assert!(
+                bytes.capacity() <= bytes.len() + bytes.len() / 4,
+                "{} bytes in {} reserved",
+                bytes.len(),
+                bytes.capacity()
+            );
+        }
+    }
+
+    #[test]
     fn the_context_grows_until_the_quote_is_unique() {
         let text = format!("{} said no. {} said no.", "a".repeat(40), "b".repeat(40));
         let second = text.rfind("said no").unwrap();
