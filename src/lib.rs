@@ -28,3 +28,16 @@ mod pipeline;
 mod test_support;
 
 pub use pipeline::{Analysis, BuildOptions, Failure, Outcome, analyse, build, build_with};
+
+/// `list` in a block of its own length, for a list kept long after it was
+/// made. `shrink_to_fit` is not enough: mimalloc shrinks a block in place
+/// down to half its size, so a list grown by doubling would keep the room
+/// it grew into.
+pub(crate) fn to_length<T>(list: Vec<T>) -> Vec<T> {
+    if list.capacity() == list.len() {
+        return list;
+    }
+    let mut exact = Vec::with_capacity(list.len());
+    exact.extend(list);
+    exact
+}

@@ -58,10 +58,12 @@ impl Doc {
         });
         doc.unwrapped = inline && paragraphs == 1 && first && last;
         doc.source = source;
-        // Kept for the whole build: no room left over from growing.
+        // Kept for the whole build: no room left over from growing (the
+        // text was reserved at the source's length, and is shrunk only
+        // where that was much more than it took).
         doc.text.shrink_to_fit();
-        doc.unlinkable.shrink_to_fit();
-        doc.links.shrink_to_fit();
+        doc.unlinkable = crate::to_length(doc.unlinkable);
+        doc.links = crate::to_length(doc.links);
         doc
     }
 

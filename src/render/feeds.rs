@@ -10,7 +10,7 @@ use pulldown_cmark_escape::{FmtWriter, escape_html};
 use super::text::words;
 use crate::date::Date;
 use crate::markdown::plain;
-use crate::model::{Article, Claim, Model};
+use crate::model::Model;
 
 /// Text escaped for XML content and double-quoted attributes.
 fn xml(text: &str) -> String {
@@ -67,22 +67,29 @@ pub fn atom(model: &Model, base: &str) -> String {
         date.or(fallback)
             .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), Date::timestamp)
     };
-    let article_updated = |article: &Article| stamp(article.published.as_ref());
-    let claim_updated = |claim: &Claim| {
-        let reported = claim
-            .sources
-            .iter()
-            .filter_map(|s| model.articles[s.article].published.as_ref())
-            .max();
-        stamp(claim.date.as_ref().or(reported))
-    };
-    let updated = model
+    // Each entry's stamp, made once: the feed's own comes before them all.
+    let article_stamps: Vec<String> = model
         .articles
         .iter()
-        .map(article_updated)
-        .chain(model.claims.iter().map(claim_updated))
+        .map(|article| stamp(article.published.as_ref()))
+        .collect();
+    let claim_stamps: Vec<String> = model
+        .claims
+        .iter()
+        .map(|claim| {
+            let reported = claim
+                .sources
+                .iter()
+                .filter_map(|s| model.articles[s.article].published.as_ref())
+                .max();
+            stamp(claim.date.as_ref().or(reported))
+        })
+        .collect();
+    let updated = article_stamps
+        .iter()
+        .chain(&claim_stamps)
         .max()
-        .unwrap_or_else(|| stamp(None));
+        .map_or_else(|| stamp(None), String::clone);
     let authors: Vec<&str> = if model.meta.authors.is_empty() {
         vec![model.meta.title.as_str()]
     } else {
@@ -116,7 +123,7 @@ pub fn atom(model: &Model, base: &str) -> String {
         );
     }
     out.push_str("<generator>briefing</generator>\n");
-    for article in &model.articles {
+    for (article, entry_updated) in model.articles.iter().zip(&article_stamps) {
         let href = format!("{base}articles/{}.html", article.id);
         let author = article.author.as_deref().unwrap_or(&article.outlet);
         let _ = writeln!(
@@ -125,7 +132,7 @@ pub fn atom(model: &Model, base: &str) -> String {
             xml(&article.display_title()),
             xml(&href),
             xml(&href),
-            article_updated(article),
+            entry_updated,
             xml(author),
             xml(&format!(
                 "{}: {}",
@@ -134,7 +141,7 @@ pub fn atom(model: &Model, base: &str) -> String {
             )),
         );
     }
-    for claim in &model.claims {
+    for (claim, entry_updated) in model.claims.iter().zip(&claim_stamps) {
         let href = format!("{base}claims/{}.html", claim.id);
         let mut outlets: Vec<&str> = claim
             .sources
@@ -151,7 +158,7 @@ pub fn atom(model: &Model, base: &str) -> String {
             xml(&claim.label),
             xml(&href),
             xml(&href),
-            claim_updated(claim),
+            entry_updated,
             claim.status.name(),
             xml(&format!(
                 "Status: {}.{by} Reported by {}.",

@@ -435,19 +435,8 @@ fn finish<'m>(
             kind: "website",
             ..Head::default()
         },
-        records: {
-            // Kept until the glossary pages are made, so moved into a list
-            // of their length: shrinking in place, as mimalloc does down to
-            // half a block, would keep the room left from growing.
-            let records = pt.records;
-            if records.capacity() > records.len() {
-                let mut exact = Vec::with_capacity(records.len());
-                exact.extend(records);
-                exact
-            } else {
-                records
-            }
-        },
+        // Kept until the glossary pages are made.
+        records: crate::to_length(pt.records),
         previews: pt.previews.into_values().collect(),
     }
 }
