@@ -143,9 +143,14 @@ pub fn render<'m>(
     let shared = &shared;
     // The pages that list the whole briefing are large: they are rendered
     // one after the other, beside the articles and claims, so that no two
-    // of them are in memory at once.
+    // of them are in memory at once. The files that are not pages come
+    // first, each handed on as soon as it is made (a failed build discards
+    // them with the pages): made at the start, when the pages' mention
+    // records are few, they take room the checked YAML has left, rather
+    // than adding to the glossary pages' peak.
     let (index_records, records): (Vec<_>, Vec<_>) = rayon::join(
         || {
+            data_files(model, anchors, emit);
             INDEX_PAGES
                 .iter()
                 .map(|(path, make)| {
@@ -185,20 +190,12 @@ pub fn render<'m>(
             list.push(record);
         }
     }
-    // The files that are not pages are made meanwhile, one at a time, each
-    // handed on as soon as it is made (a failed build discards them with
-    // the pages).
-    let ((), ()) = rayon::join(
-        || {
-            by_entry
-                .into_par_iter()
-                .enumerate()
-                .for_each(|(i, mentions)| {
-                    finish(pages::entry(shared, i, mentions));
-                })
-        },
-        || data_files(model, anchors, emit),
-    );
+    by_entry
+        .into_par_iter()
+        .enumerate()
+        .for_each(|(i, mentions)| {
+            finish(pages::entry(shared, i, mentions));
+        });
     timings.lap("glossary pages");
     if let Some(cache) = cache {
         cache.keep_only(&seen.into_inner().unwrap_or_else(|e| e.into_inner()));
