@@ -1025,3 +1025,66 @@ fn edit_claim_text(root: &Path, how_long: &str) {
     assert_ne!(yaml, edited);
     fs::write(&claims, edited).unwrap();
 }
+
+/// The claims and coverage pages, rendered a row at a time into the written
+/// site, are byte for byte what rendering them from their whole data gives
+/// (as `serve` does, and as a theme whose page has no row loop gets).
+#[test]
+fn pages_rendered_a_row_at_a_time_match_pages_rendered_from_their_data() {
+    let (_dir, written) = built(&manifest());
+    let options = BuildOptions {
+        root: manifest(),
+        output: None,
+        deny_warnings: false,
+        write: false,
+        progress: None,
+        base_url: None,
+        limits: Default::default(),
+    };
+    let cache = briefing::render::Cache::default();
+    let Ok((_, files)) = briefing::build_with(&options, Some(&cache)) else {
+        panic!("the default briefing builds in memory");
+    };
+    for path in ["claims/index.html", "coverage/index.html"] {
+        let from_data = &files.iter().find(|f| f.path == path).unwrap().bytes;
+        assert!(
+            from_data == &written[path],
+            "{path} differs rendered from data"
+        );
+    }
+    // Rows are there either way: one per claim.
+    let claims = Html::parse_document(page(&written, "claims/index.html"))
+        .select(&sel(".claim-card"))
+        .count();
+    let rows = Html::parse_document(page(&written, "coverage/index.html"))
+        .select(&sel("tbody tr:not(.topic-row)"))
+        .count();
+    assert!(claims > 10, "{claims} claim cards");
+    assert_eq!(rows, claims);
+}
+
+/// A briefing's own coverage page, written before rows had a template of
+/// their own (its rows inline in its loop), is rendered from its data.
+#[test]
+fn a_coverage_page_with_its_rows_inline_still_shows_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&manifest().join("content"), &dir.path().join("content"));
+    let theme = manifest().join("templates");
+    let row = fs::read_to_string(theme.join("partials/coverage-row.html")).unwrap();
+    let template = fs::read_to_string(theme.join("coverage.html")).unwrap();
+    let include = r#"{% include "partials/coverage-row.html" %}"#;
+    assert!(template.contains(include));
+    fs::create_dir_all(dir.path().join("templates")).unwrap();
+    fs::write(
+        dir.path().join("templates/coverage.html"),
+        template.replace(include, &format!("{row}<!-- inline -->")),
+    )
+    .unwrap();
+    let (_out, site) = built(dir.path());
+    let coverage = page(&site, "coverage/index.html");
+    let claims = page(&site, "claims/index.html")
+        .matches("claim-card status-")
+        .count();
+    assert!(claims > 10, "{claims} claim cards");
+    assert_eq!(coverage.matches("<!-- inline -->").count(), claims);
+}

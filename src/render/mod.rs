@@ -8,6 +8,7 @@ pub mod text;
 pub mod theme;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -111,6 +112,16 @@ pub fn render<'m>(
     let sizes = Sizes::default();
     // The pages of this build, for the cache to forget the others.
     let seen = Mutex::new(HashSet::new());
+    // Hands a finished page on, or keeps its error.
+    let deliver = |output: Result<Output, Diagnostic>| {
+        match output {
+            Ok(output) => emit(output),
+            Err(d) => errors.lock().unwrap_or_else(|e| e.into_inner()).push(d),
+        }
+        if let Some(p) = progress {
+            p.step();
+        }
+    };
     // Renders one page, hands it on, and keeps only its mention records.
     let finish = |page: PageData<'m>| -> Vec<MentionRecord<'m>> {
         let output = match (cache, &fingerprint) {
@@ -131,16 +142,38 @@ pub fn render<'m>(
             }
             _ => render_page(theme, &site, &sizes, &page),
         };
-        match output {
-            Ok(output) => emit(output),
-            Err(d) => errors.lock().unwrap_or_else(|e| e.into_inner()).push(d),
-        }
-        if let Some(p) = progress {
-            p.step();
-        }
+        deliver(output);
         page.records
     };
     let shared = &shared;
+    // A page of many rows is rendered a row at a time where the theme
+    // allows, but for `serve`, whose cache fingerprints a page's data.
+    let make = |make: &Make| -> Vec<MentionRecord<'m>> {
+        match *make {
+            Make::Data(make) => finish(make(shared)),
+            Make::Rows(make, template) => {
+                let streamed = match (cache, theme.frames.get(template)) {
+                    (None, Some(frame)) => theme::ROW_LOOPS
+                        .iter()
+                        .find(|spec| spec.page == template)
+                        .map(|spec| (frame, spec)),
+                    _ => None,
+                };
+                if let Some((frame, spec)) = streamed {
+                    let mut rows = Stream::new(&theme.tera, spec);
+                    let page = make(shared, &mut rows);
+                    if let Some(bytes) = rows.finish(frame, &page_context(&site, &page)) {
+                        deliver(Ok(Output {
+                            path: page.path.clone(),
+                            bytes,
+                        }));
+                        return page.records;
+                    }
+                }
+                finish(make(shared, &mut pages::Collect::default()))
+            }
+        }
+    };
     // The pages that list the whole briefing are large: they are rendered
     // one after the other, beside the articles and claims, so that no two
     // of them are in memory at once. The files that are not pages come
@@ -151,14 +184,7 @@ pub fn render<'m>(
     let (index_records, records): (Vec<_>, Vec<_>) = rayon::join(
         || {
             data_files(model, anchors, emit);
-            INDEX_PAGES
-                .iter()
-                .map(|(path, make)| {
-                    let page = make(shared);
-                    debug_assert_eq!(page.path, *path);
-                    finish(page)
-                })
-                .collect()
+            INDEX_PAGES.iter().map(|(_, m)| make(m)).collect()
         },
         || {
             (0..model.articles.len())
@@ -239,17 +265,154 @@ fn data_files(model: &Model, anchors: &Anchors, emit: &(dyn Fn(Output) + Sync)) 
 /// What makes the data of a page that is not one per article, claim or entry.
 type MakePage = for<'m> fn(&Shared<'m>) -> PageData<'m>;
 
+/// What makes a page of many rows, handing each row to a [`pages::Rows`].
+type MakeRowsPage = for<'m> fn(&Shared<'m>, &mut dyn pages::Rows) -> PageData<'m>;
+
+/// How a page that is not one per article, claim or entry is made.
+enum Make {
+    /// From its data.
+    Data(MakePage),
+    /// Row by row, with its template's name (see [`theme::ROW_LOOPS`]).
+    Rows(MakeRowsPage, &'static str),
+}
+
 /// The pages that are not one per article, claim or entry, each with its
 /// path, which the sitemap lists (but for the 404 page).
-const INDEX_PAGES: [(&str, MakePage); 7] = [
-    ("index.html", pages::index),
-    ("articles/index.html", pages::articles_index),
-    ("claims/index.html", pages::claims_index),
-    ("actors/index.html", pages::glossary_index),
-    ("timeline/index.html", pages::timeline),
-    ("coverage/index.html", pages::coverage),
-    ("404.html", pages::not_found),
+const INDEX_PAGES: [(&str, Make); 7] = [
+    ("index.html", Make::Data(pages::index)),
+    ("articles/index.html", Make::Data(pages::articles_index)),
+    (
+        "claims/index.html",
+        Make::Rows(pages::claims_index, "claims.html"),
+    ),
+    ("actors/index.html", Make::Data(pages::glossary_index)),
+    ("timeline/index.html", Make::Data(pages::timeline)),
+    (
+        "coverage/index.html",
+        Make::Rows(pages::coverage, "coverage.html"),
+    ),
+    ("404.html", Make::Data(pages::not_found)),
 ];
+
+/// Rows rendered as they are made, one after the other into the page's
+/// body, and dropped; each group's end marks where its rows go in the
+/// page's frame.
+struct Stream<'t> {
+    tera: &'t tera::Tera,
+    spec: &'static theme::RowLoop,
+    /// What a row's template sees: the site, the page's place and data,
+    /// and the row.
+    context: tera::Context,
+    body: Vec<u8>,
+    /// Where in `body` each group's rows end.
+    ends: Vec<usize>,
+    /// What the frame's data holds in place of each group's rows.
+    markers: Vec<String>,
+    /// Different in every build, so that no text of the briefing can be
+    /// taken for a marker.
+    nonce: String,
+    failed: bool,
+}
+
+impl<'t> Stream<'t> {
+    fn new(tera: &'t tera::Tera, spec: &'static theme::RowLoop) -> Self {
+        let now = std::time::SystemTime::now();
+        let seed = format!("{now:?} {} {:p}", std::process::id(), &spec);
+        let nonce = blake3::hash(seed.as_bytes()).to_hex()[..16].to_string();
+        Stream {
+            tera,
+            spec,
+            context: tera::Context::new(),
+            body: Vec::new(),
+            ends: Vec::new(),
+            markers: Vec::new(),
+            nonce,
+            failed: false,
+        }
+    }
+
+    /// The page: its frame rendered with `context`, each marker replaced
+    /// by its group's rows. `None` when a row or the frame did not render,
+    /// or the frame does not hold each marker once, in order: the page is
+    /// then rendered from its data instead.
+    fn finish(self, frame: &str, context: &tera::Context) -> Option<Vec<u8>> {
+        if self.failed {
+            return None;
+        }
+        let mut out = Vec::new();
+        self.tera.render_to(frame, context, &mut out).ok()?;
+        let mut cuts = Vec::with_capacity(self.markers.len());
+        let mut at = 0;
+        for marker in &self.markers {
+            let marker = marker.as_bytes();
+            let start = at + memchr::memmem::find(&out[at..], marker)?;
+            at = start + marker.len();
+            if memchr::memmem::find(&out[at..], marker).is_some() {
+                return None;
+            }
+            cuts.push(start..at);
+        }
+        Some(splice(self.body, &self.ends, &out, &cuts))
+    }
+}
+
+impl pages::Rows for Stream<'_> {
+    fn page(&mut self, page: &tera::Value) {
+        self.context.insert_value("page", page.clone());
+    }
+
+    fn row(&mut self, row: tera::Value) {
+        if self.failed {
+            return;
+        }
+        self.context.insert_value(self.spec.row_name, row);
+        let rendered = self
+            .tera
+            .render_to(self.spec.row_template, &self.context, &mut self.body);
+        self.failed = rendered.is_err();
+    }
+
+    fn end_group(&mut self) -> tera::Value {
+        self.ends.push(self.body.len());
+        let marker = format!("\u{E000}{} {}\u{E000}", self.nonce, self.markers.len());
+        self.markers.push(marker.clone());
+        tera::Value::from(marker)
+    }
+}
+
+/// The page whose `frame` has the markers at `cuts`: the frame's pieces
+/// around them, and in each marker's place its group's rows from `body`
+/// (the rows of group `g` end at `ends[g]`). Made in `body`'s own buffer,
+/// each group moved once to its place, so that the page's bytes are in
+/// memory only once.
+fn splice(mut body: Vec<u8>, ends: &[usize], frame: &[u8], cuts: &[Range<usize>]) -> Vec<u8> {
+    let mut pieces = Vec::with_capacity(cuts.len() + 1);
+    let mut at = 0;
+    for cut in cuts {
+        pieces.push(&frame[at..cut.start]);
+        at = cut.end;
+    }
+    pieces.push(&frame[at..]);
+    // How much of the frame comes before piece `k`.
+    let mut before = Vec::with_capacity(pieces.len() + 1);
+    before.push(0);
+    for piece in &pieces {
+        before.push(before[before.len() - 1] + piece.len());
+    }
+    let rows = body.len();
+    body.resize(rows + before[pieces.len()], 0);
+    let start = |g: usize| if g == 0 { 0 } else { ends[g - 1] };
+    // From the last group back, so that no group is written over before
+    // it is moved.
+    for g in (0..ends.len()).rev() {
+        body.copy_within(start(g)..ends[g], start(g) + before[g + 1]);
+    }
+    for (k, piece) in pieces.iter().enumerate() {
+        let at = start(k) + before[k];
+        body[at..at + piece.len()].copy_from_slice(piece);
+    }
+    body
+}
 
 /// What every page's rendering depends on besides its own data: the theme's
 /// files and the site's data, hashed once per build.
@@ -319,12 +482,9 @@ impl Sizes {
     }
 }
 
-fn render_page(
-    theme: &Theme,
-    site: &tera::Value,
-    sizes: &Sizes,
-    page: &PageData,
-) -> Result<Output, Diagnostic> {
+/// What a page's template sees: the site, the page's place and data, its
+/// previews and what its head tells machines.
+fn page_context(site: &tera::Value, page: &PageData) -> tera::Context {
     let root = if page.path.contains('/') { "../" } else { "" };
     let mut context = tera::Context::new();
     context.insert_value("site", site.clone());
@@ -333,6 +493,16 @@ fn render_page(
     context.insert_value("page", page.data.clone());
     context.insert("previews", &page.previews);
     context.insert("head", &page.head);
+    context
+}
+
+fn render_page(
+    theme: &Theme,
+    site: &tera::Value,
+    sizes: &Sizes,
+    page: &PageData,
+) -> Result<Output, Diagnostic> {
+    let context = page_context(site, page);
     let mut bytes = Vec::with_capacity(sizes.hint(page.template));
     theme
         .tera
@@ -351,4 +521,28 @@ fn render_page(
         path: page.path.clone(),
         bytes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splicing_puts_each_group_of_rows_in_its_markers_place() {
+        let frame = b"<head>[A]<mid>[B]<mid>[C]<end>";
+        let cuts = [6..9, 14..17, 22..25];
+        for (cut, marker) in cuts.iter().zip(["[A]", "[B]", "[C]"]) {
+            assert_eq!(&frame[cut.clone()], marker.as_bytes());
+        }
+        let body = b"a1a2b1c1c2c3".to_vec();
+        let page = splice(body, &[4, 6, 12], frame, &cuts);
+        assert_eq!(
+            String::from_utf8(page).unwrap(),
+            "<head>a1a2<mid>b1<mid>c1c2c3<end>"
+        );
+        // A group without rows, and a frame without groups.
+        let page = splice(b"b1".to_vec(), &[0, 2], b"<h>[A]<m>[B]<e>", &[3..6, 9..12]);
+        assert_eq!(String::from_utf8(page).unwrap(), "<h><m>b1<e>");
+        assert_eq!(splice(Vec::new(), &[], b"<page>", &[]), b"<page>");
+    }
 }

@@ -46,6 +46,37 @@ impl PageData<'_> {
     }
 }
 
+/// Where a page of many rows (the claims page's cards, the coverage
+/// page's rows) puts each row as it is made, group by group: kept as data
+/// for the page's template to loop over ([`Collect`]), or rendered at once
+/// and dropped (see `render::Stream`).
+pub trait Rows {
+    /// Takes the page's data but its groups: what a row's template sees as
+    /// `page`. Called once, before the first row.
+    fn page(&mut self, page: &tera::Value);
+    /// Takes the next row of the current group.
+    fn row(&mut self, row: tera::Value);
+    /// Ends the current group, and returns what the page's data holds in
+    /// place of its rows.
+    fn end_group(&mut self) -> tera::Value;
+}
+
+/// Rows kept as data: each group's rows become a list.
+#[derive(Default)]
+pub struct Collect(Vec<tera::Value>);
+
+impl Rows for Collect {
+    fn page(&mut self, _: &tera::Value) {}
+
+    fn row(&mut self, row: tera::Value) {
+        self.0.push(row);
+    }
+
+    fn end_group(&mut self) -> tera::Value {
+        tera::Value::from(std::mem::take(&mut self.0))
+    }
+}
+
 #[derive(Serialize, Clone)]
 struct Link {
     href: String,
@@ -314,7 +345,8 @@ struct TopicGroup<'m> {
     id: &'m str,
     title: &'m str,
     summary: Option<String>,
-    claims: Vec<tera::Value>,
+    /// Its cards, as [`Rows`] holds them.
+    claims: tera::Value,
     /// How many of its claims are not shown.
     more: usize,
 }
@@ -323,43 +355,42 @@ fn claim_groups<'m>(
     pt: &mut PageText<'_, 'm>,
     model: &'m Model,
     home: bool,
+    rows: &mut dyn Rows,
 ) -> Vec<TopicGroup<'m>> {
     let backlinks = &pt.shared.backlinks;
     let mut groups = Vec::new();
-    for (t, topic) in model.topics.iter().enumerate() {
+    let topics = model.topics.iter().map(Some).chain([None]);
+    for (t, topic) in topics.enumerate() {
         let all = &backlinks.topic_claims[t];
-        let claims: Vec<tera::Value> = shown_claims(model, all, home)
-            .into_iter()
-            .map(|c| claim_card(pt, model, c))
-            .collect();
-        let more = all.len() - claims.len();
-        if !claims.is_empty() {
-            let summary = match &topic.summary {
-                Some(s) if home => Some(pt.home(s)),
-                Some(s) => Some(pt.text(s)),
-                None => None,
-            };
+        let shown = shown_claims(model, all, home);
+        if shown.is_empty() {
+            continue;
+        }
+        for &c in &shown {
+            rows.row(claim_card(pt, model, c));
+        }
+        let claims = rows.end_group();
+        let more = all.len() - shown.len();
+        let Some(topic) = topic else {
             groups.push(TopicGroup {
-                id: &topic.id,
-                title: &topic.title,
-                summary,
+                id: "other",
+                title: "Other claims",
+                summary: None,
                 claims,
                 more,
             });
-        }
-    }
-    let all = &backlinks.topic_claims[model.topics.len()];
-    let rest: Vec<tera::Value> = shown_claims(model, all, home)
-        .into_iter()
-        .map(|c| claim_card(pt, model, c))
-        .collect();
-    let more = all.len() - rest.len();
-    if !rest.is_empty() {
+            continue;
+        };
+        let summary = match &topic.summary {
+            Some(s) if home => Some(pt.home(s)),
+            Some(s) => Some(pt.text(s)),
+            None => None,
+        };
         groups.push(TopicGroup {
-            id: "other",
-            title: "Other claims",
-            summary: None,
-            claims: rest,
+            id: &topic.id,
+            title: &topic.title,
+            summary,
+            claims,
             more,
         });
     }
@@ -507,7 +538,7 @@ pub fn index<'m>(shared: &Shared<'m>) -> PageData<'m> {
     let model = shared.model;
     let mut pt = PageText::new(shared, "index.html", "Briefing");
     let summary = pt.home_opt(&model.meta.summary);
-    let groups = claim_groups(&mut pt, model, true);
+    let groups = claim_groups(&mut pt, model, true, &mut Collect::default());
     // The side column lists the latest sources and the actors most claims
     // are by or about, up to a screenful each; the full lists are a link away.
     let mut actor_ids: Vec<usize> = (0..model.entries.len())
@@ -651,21 +682,23 @@ pub fn articles_index<'m>(shared: &Shared<'m>) -> PageData<'m> {
 }
 
 /// `claims/index.html`.
-pub fn claims_index<'m>(shared: &Shared<'m>) -> PageData<'m> {
+pub fn claims_index<'m>(shared: &Shared<'m>, rows: &mut dyn Rows) -> PageData<'m> {
     let model = shared.model;
     let mut pt = PageText::new(shared, "claims/index.html", "Claims");
-    let groups = claim_groups(&mut pt, model, false);
     #[derive(Serialize)]
-    struct ClaimsPage<'m> {
-        groups: Vec<TopicGroup<'m>>,
+    struct ClaimsPage<'m, 'p> {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        groups: Option<Vec<TopicGroup<'m>>>,
         claim_count: usize,
-        filters: Filters<'m>,
+        filters: &'p Filters<'m>,
     }
-    let data = ClaimsPage {
-        groups,
+    let mut data = ClaimsPage {
+        groups: None,
         claim_count: model.claims.len(),
-        filters: claim_filters(model, &shared.backlinks),
+        filters: &claim_filters(model, &shared.backlinks),
     };
+    rows.page(&tera::Value::from_serializable(&data));
+    data.groups = Some(claim_groups(&mut pt, model, false, rows));
     finish("claims/index.html", "claims.html", pt, &data)
 }
 
@@ -1119,7 +1152,7 @@ struct TimelineEvent<'m> {
 }
 
 /// `coverage/index.html`: which source reports which claim.
-pub fn coverage<'m>(shared: &Shared<'m>) -> PageData<'m> {
+pub fn coverage<'m>(shared: &Shared<'m>, rows: &mut dyn Rows) -> PageData<'m> {
     let model = shared.model;
     let pt = PageText::new(shared, "coverage/index.html", "Coverage");
     // One column per outlet, in the order of their first article.
@@ -1160,10 +1193,45 @@ pub fn coverage<'m>(shared: &Shared<'m>) -> PageData<'m> {
             })
         })
         .collect();
+    // What the page says besides its rows comes first: the claims only one
+    // outlet reports, and how many more than one does.
     let mut only: Vec<Vec<tera::Value>> = vec![Vec::new(); outlets.len()];
     let mut shared_count = 0;
-    let mut rows: Vec<Row> = Vec::with_capacity(model.claims.len());
     for (c, claim) in model.claims.iter().enumerate() {
+        if let [a] = cited_articles(claim)[..] {
+            only[outlet_of[a]].push(link_values[c].clone());
+        } else {
+            shared_count += 1;
+        }
+    }
+    let columns: Vec<Column> = outlets
+        .iter()
+        .zip(&outlet_articles)
+        .zip(&only)
+        .map(|((outlet, articles), only)| {
+            // An outlet with one article links to it.
+            let link = match articles[..] {
+                [a] => Some(article_link(&model.articles[a], "../")),
+                _ => None,
+            };
+            Column {
+                outlet,
+                link,
+                articles: articles.len(),
+                only,
+            }
+        })
+        .collect();
+    let mut data = CoveragePage {
+        matrix,
+        columns,
+        groups: None,
+        shared_count,
+        claim_count: model.claims.len(),
+    };
+    rows.page(&tera::Value::from_serializable(&data));
+    let row = |c: usize| {
+        let claim = &model.claims[c];
         let articles = cited_articles(claim);
         // Each outlet that reports the claim, with a link to each passage:
         // the work is in the claim's sources, not in every article.
@@ -1189,11 +1257,6 @@ pub fn coverage<'m>(shared: &Shared<'m>) -> PageData<'m> {
                 None => reports.push((outlet_of[a], vec![passage])),
             }
         }
-        if let [a] = articles[..] {
-            only[outlet_of[a]].push(link_values[c].clone());
-        } else {
-            shared_count += 1;
-        }
         let cell = |o: usize, passages: Vec<Passage>| {
             tera::Value::from_serializable(&Cell {
                 outlet: outlets[o],
@@ -1212,54 +1275,32 @@ pub fn coverage<'m>(shared: &Shared<'m>) -> PageData<'m> {
                 .map(|(o, passages)| cell(o, passages))
                 .collect()
         };
-        rows.push(Row {
+        tera::Value::from_serializable(&Row {
             claim: link_values[c].clone(),
             status: claim.status.name(),
             cells,
             count: articles.len(),
+        })
+    };
+    // Rows grouped by topic, in the topics' order, as on the claims page.
+    let mut groups = Vec::new();
+    for (t, claims) in shared.backlinks.topic_claims.iter().enumerate() {
+        if claims.is_empty() {
+            continue;
+        }
+        for &c in claims {
+            rows.row(row(c));
+        }
+        let title = model
+            .topics
+            .get(t)
+            .map_or("Other claims", |topic| topic.title.as_str());
+        groups.push(RowGroup {
+            title,
+            rows: rows.end_group(),
         });
     }
-    let columns: Vec<Column> = outlets
-        .iter()
-        .zip(&outlet_articles)
-        .zip(&only)
-        .map(|((outlet, articles), only)| {
-            // An outlet with one article links to it.
-            let link = match articles[..] {
-                [a] => Some(article_link(&model.articles[a], "../")),
-                _ => None,
-            };
-            Column {
-                outlet,
-                link,
-                articles: articles.len(),
-                only,
-            }
-        })
-        .collect();
-    // Rows grouped by topic, in the topics' order, as on the claims page.
-    let groups: Vec<RowGroup> = shared
-        .backlinks
-        .topic_claims
-        .iter()
-        .enumerate()
-        .filter(|(_, claims)| !claims.is_empty())
-        .map(|(t, claims)| {
-            let title = model
-                .topics
-                .get(t)
-                .map_or("Other claims", |topic| topic.title.as_str());
-            let rows: Vec<&Row> = claims.iter().map(|&c| &rows[c]).collect();
-            RowGroup { title, rows }
-        })
-        .collect();
-    let data = CoveragePage {
-        matrix,
-        columns,
-        groups,
-        shared_count,
-        claim_count: model.claims.len(),
-    };
+    data.groups = Some(groups);
     finish("coverage/index.html", "coverage.html", pt, &data)
 }
 
@@ -1267,7 +1308,8 @@ pub fn coverage<'m>(shared: &Shared<'m>) -> PageData<'m> {
 struct CoveragePage<'p> {
     matrix: bool,
     columns: Vec<Column<'p>>,
-    groups: Vec<RowGroup<'p>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    groups: Option<Vec<RowGroup<'p>>>,
     shared_count: usize,
     claim_count: usize,
 }
@@ -1308,7 +1350,8 @@ struct Passage {
 #[derive(Serialize)]
 struct RowGroup<'p> {
     title: &'p str,
-    rows: Vec<&'p Row>,
+    /// Its rows, as [`Rows`] holds them.
+    rows: tera::Value,
 }
 
 /// Up to this many outlets, the coverage page is a claims × outlets matrix;

@@ -26,6 +26,91 @@ pub struct Theme {
     /// A hash of every file of the theme: pages rendered with another theme
     /// are rendered again.
     pub fingerprint: blake3::Hash,
+    /// The pages of many rows that can be rendered a row at a time: by page
+    /// template, the template of their frame (see [`ROW_LOOPS`]).
+    pub frames: BTreeMap<&'static str, String>,
+}
+
+/// A page template whose rows are a loop that includes one template per
+/// row. Rendering such a page from data would hold every row's data at
+/// once (some 50 MB for the coverage page of 20,000 claims); instead its
+/// frame is rendered from the page's data with a marker in place of each
+/// group's rows, and each row with the row's template, one at a time, as
+/// it is made. Both give the same bytes. A theme whose templates do not
+/// have the loop exactly so is rendered from data, as any page.
+pub struct RowLoop {
+    /// The page's template.
+    pub page: &'static str,
+    /// The template with the loop: the page's own, or a partial the page
+    /// includes.
+    holder: &'static str,
+    /// The loop, as written.
+    row_loop: &'static str,
+    /// What the frame shows in the loop's place: the group's rows, which
+    /// the frame's data holds as a marker.
+    in_frame: &'static str,
+    /// The template of one row.
+    pub row_template: &'static str,
+    /// What the row is called in it.
+    pub row_name: &'static str,
+}
+
+pub const ROW_LOOPS: [RowLoop; 2] = [
+    RowLoop {
+        page: "claims.html",
+        holder: "partials/topic-group.html",
+        row_loop: r#"{% for claim in group.claims %}{% include "partials/claim-card.html" %}{% endfor %}"#,
+        in_frame: "{{ group.claims | safe }}",
+        row_template: "partials/claim-card.html",
+        row_name: "claim",
+    },
+    RowLoop {
+        page: "coverage.html",
+        holder: "coverage.html",
+        row_loop: r#"{% for r in g.rows %}{% include "partials/coverage-row.html" %}{% endfor %}"#,
+        in_frame: "{{ g.rows | safe }}",
+        row_template: "partials/coverage-row.html",
+        row_name: "r",
+    },
+];
+
+/// The name a frame's template is known by: not a file's name (no file
+/// name has a `:` on every system), so no template of a briefing's own
+/// replaces it.
+fn frame_name(template: &str) -> String {
+    format!("rows:{template}")
+}
+
+/// The frames of [`ROW_LOOPS`] whose templates, as `texts` has them, have
+/// their loop once: each as its name and text, with the loop replaced, and
+/// the holder's frame beside the page's when the loop is in a partial.
+fn frames(texts: &BTreeMap<&str, &str>) -> Vec<(&'static str, Vec<(String, String)>)> {
+    let mut frames = Vec::new();
+    for spec in &ROW_LOOPS {
+        let (Some(page), Some(holder)) = (texts.get(spec.page), texts.get(spec.holder)) else {
+            continue;
+        };
+        if holder.matches(spec.row_loop).count() != 1 {
+            continue;
+        }
+        let holder_frame = holder.replacen(spec.row_loop, spec.in_frame, 1);
+        let templates = if spec.holder == spec.page {
+            vec![(frame_name(spec.page), holder_frame)]
+        } else {
+            let include = format!("\"{}\"", spec.holder);
+            if page.matches(&include).count() != 1 {
+                continue;
+            }
+            let page_frame =
+                page.replacen(&include, &format!("\"{}\"", frame_name(spec.holder)), 1);
+            vec![
+                (frame_name(spec.holder), holder_frame),
+                (frame_name(spec.page), page_frame),
+            ]
+        };
+        frames.push((spec.page, templates));
+    }
+    frames
 }
 
 /// A static file of the theme.
@@ -92,6 +177,7 @@ pub fn load(root: &Path, limits: &Limits, sources: &mut Sources) -> Result<Theme
         .map(|(n, t, _)| (n.as_str(), t.as_str()))
         .collect();
     let mut written = Tera::new();
+    let mut frame_templates = BTreeMap::new();
     if let Err(err) = written.add_raw_templates(pairs.clone()) {
         diags.push(template_error(&err, "the template does not compile"));
     } else {
@@ -107,10 +193,25 @@ pub fn load(root: &Path, limits: &Limits, sources: &mut Sources) -> Result<Theme
             })
             .collect();
         let minified = tera.add_raw_templates(ready.iter().map(|(n, t)| (*n, t.as_str())));
-        if minified.is_err() {
+        let texts: BTreeMap<&str, &str> = if minified.is_ok() {
+            ready.iter().map(|(n, t)| (*n, t.as_str())).collect()
+        } else {
             tera = Tera::new();
-            if let Err(err) = tera.add_raw_templates(pairs) {
+            if let Err(err) = tera.add_raw_templates(pairs.clone()) {
                 diags.push(template_error(&err, "the template does not compile"));
+            }
+            pairs.iter().copied().collect()
+        };
+        if diags.is_empty() {
+            for (page, templates) in frames(&texts) {
+                // A frame that does not compile leaves its page rendered
+                // from data, which reports what is wrong.
+                if tera
+                    .add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+                    .is_ok()
+                {
+                    frame_templates.insert(page, frame_name(page));
+                }
             }
         }
     }
@@ -123,6 +224,7 @@ pub fn load(root: &Path, limits: &Limits, sources: &mut Sources) -> Result<Theme
             written,
             assets,
             fingerprint,
+            frames: frame_templates,
         })
     } else {
         Err(diags)
@@ -207,6 +309,50 @@ pub fn error_chain(err: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_built_in_claims_and_coverage_pages_render_a_row_at_a_time() {
+        let root = tempfile::tempdir().unwrap();
+        let theme = load(root.path(), &Limits::default(), &mut Sources::default())
+            .unwrap_or_else(|_| panic!("the built-in theme loads"));
+        let pages: Vec<&str> = theme.frames.keys().copied().collect();
+        assert_eq!(pages, ["claims.html", "coverage.html"]);
+        for frame in theme.frames.values() {
+            assert!(theme.tera.get_template_names().any(|n| n == frame));
+        }
+        // A page whose loop is not as written has no frame: it is rendered
+        // from its data.
+        let texts = BTreeMap::from([
+            (
+                "coverage.html",
+                "{% for r in g.rows %}<tr></tr>{% endfor %}",
+            ),
+            (
+                "claims.html",
+                r#"{% include "partials/topic-group.html" %}"#,
+            ),
+            (
+                "partials/topic-group.html",
+                r#"{% for claim in group.claims %}{% include "partials/claim-card.html" %}{% endfor %}"#,
+            ),
+        ]);
+        let found = frames(&texts);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, "claims.html");
+        assert_eq!(
+            found[0].1,
+            [
+                (
+                    "rows:partials/topic-group.html".to_string(),
+                    "{{ group.claims | safe }}".to_string()
+                ),
+                (
+                    "rows:claims.html".to_string(),
+                    r#"{% include "rows:partials/topic-group.html" %}"#.to_string()
+                ),
+            ]
+        );
+    }
 
     #[test]
     fn every_built_in_template_compiles_minified_and_keeps_its_tags() {
