@@ -312,7 +312,13 @@ struct Stream<'t> {
     /// taken for a marker.
     nonce: String,
     failed: bool,
+    /// How many rows the page has, and how many are rendered so far.
+    rows: usize,
+    rendered: usize,
 }
+
+/// How many rows [`Stream`] renders before it makes room for all of them.
+const ROWS_TO_MEASURE: usize = 64;
 
 impl<'t> Stream<'t> {
     fn new(tera: &'t tera::Tera, spec: &'static theme::RowLoop) -> Self {
@@ -328,6 +334,8 @@ impl<'t> Stream<'t> {
             markers: Vec::new(),
             nonce,
             failed: false,
+            rows: 0,
+            rendered: 0,
         }
     }
 
@@ -357,8 +365,9 @@ impl<'t> Stream<'t> {
 }
 
 impl pages::Rows for Stream<'_> {
-    fn page(&mut self, page: &tera::Value) {
+    fn page(&mut self, page: &tera::Value, rows: usize) {
         self.context.insert_value("page", page.clone());
+        self.rows = rows;
     }
 
     fn row(&mut self, row: tera::Value) {
@@ -370,6 +379,16 @@ impl pages::Rows for Stream<'_> {
             .tera
             .render_to(self.spec.row_template, &self.context, &mut self.body);
         self.failed = rendered.is_err();
+        self.rendered += 1;
+        // Once a few rows show how long a row is, the page's room is made
+        // at once (a quarter more, for the frame and longer rows), rather
+        // than grown by doubling: growing copies the rows each time, and
+        // the last copy would have the page twice in memory.
+        if self.rendered == ROWS_TO_MEASURE && self.rows > ROWS_TO_MEASURE {
+            let per_row = self.body.len() / ROWS_TO_MEASURE;
+            let room = per_row.saturating_mul(self.rows).saturating_mul(5) / 4;
+            self.body.reserve(room.saturating_sub(self.body.len()));
+        }
     }
 
     fn end_group(&mut self) -> tera::Value {

@@ -51,9 +51,10 @@ impl PageData<'_> {
 /// for the page's template to loop over ([`Collect`]), or rendered at once
 /// and dropped (see `render::Stream`).
 pub trait Rows {
-    /// Takes the page's data but its groups: what a row's template sees as
-    /// `page`. Called once, before the first row.
-    fn page(&mut self, page: &tera::Value);
+    /// Takes the page's data but its groups (what a row's template sees as
+    /// `page`), and how many rows the page has. Called once, before the
+    /// first row.
+    fn page(&mut self, page: &tera::Value, rows: usize);
     /// Takes the next row of the current group.
     fn row(&mut self, row: tera::Value);
     /// Ends the current group, and returns what the page's data holds in
@@ -66,7 +67,7 @@ pub trait Rows {
 pub struct Collect(Vec<tera::Value>);
 
 impl Rows for Collect {
-    fn page(&mut self, _: &tera::Value) {}
+    fn page(&mut self, _: &tera::Value, _: usize) {}
 
     fn row(&mut self, row: tera::Value) {
         self.0.push(row);
@@ -697,7 +698,7 @@ pub fn claims_index<'m>(shared: &Shared<'m>, rows: &mut dyn Rows) -> PageData<'m
         claim_count: model.claims.len(),
         filters: &claim_filters(model, &shared.backlinks),
     };
-    rows.page(&tera::Value::from_serializable(&data));
+    rows.page(&tera::Value::from_serializable(&data), model.claims.len());
     data.groups = Some(claim_groups(&mut pt, model, false, rows));
     finish("claims/index.html", "claims.html", pt, &data)
 }
@@ -1229,7 +1230,7 @@ pub fn coverage<'m>(shared: &Shared<'m>, rows: &mut dyn Rows) -> PageData<'m> {
         shared_count,
         claim_count: model.claims.len(),
     };
-    rows.page(&tera::Value::from_serializable(&data));
+    rows.page(&tera::Value::from_serializable(&data), model.claims.len());
     let row = |c: usize| {
         let claim = &model.claims[c];
         let articles = cited_articles(claim);
