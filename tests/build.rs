@@ -1026,7 +1026,7 @@ fn edit_claim_text(root: &Path, how_long: &str) {
     fs::write(&claims, edited).unwrap();
 }
 
-/// The claims and coverage pages, rendered a row at a time into the written
+/// The sources, claims and coverage pages, rendered a row at a time into the written
 /// site, are byte for byte what rendering them from their whole data gives
 /// (as `serve` does, and as a theme whose page has no row loop gets).
 #[test]
@@ -1045,7 +1045,11 @@ fn pages_rendered_a_row_at_a_time_match_pages_rendered_from_their_data() {
     let Ok((_, files)) = briefing::build_with(&options, Some(&cache)) else {
         panic!("the default briefing builds in memory");
     };
-    for path in ["claims/index.html", "coverage/index.html"] {
+    for path in [
+        "articles/index.html",
+        "claims/index.html",
+        "coverage/index.html",
+    ] {
         let from_data = &files.iter().find(|f| f.path == path).unwrap().bytes;
         assert!(
             from_data == &written[path],

@@ -280,7 +280,10 @@ enum Make {
 /// path, which the sitemap lists (but for the 404 page).
 const INDEX_PAGES: [(&str, Make); 7] = [
     ("index.html", Make::Data(pages::index)),
-    ("articles/index.html", Make::Data(pages::articles_index)),
+    (
+        "articles/index.html",
+        Make::Rows(pages::articles_index, "articles.html"),
+    ),
     (
         "claims/index.html",
         Make::Rows(pages::claims_index, "claims.html"),

@@ -410,38 +410,36 @@ struct ArticleCard {
     only_here: Vec<Link>,
 }
 
-fn article_cards(shared: &Shared, root: &str) -> Vec<ArticleCard> {
-    article_cards_of(shared, root, 0..shared.model.articles.len())
-}
-
 fn article_cards_of(
     shared: &Shared,
     root: &str,
     articles: impl IntoIterator<Item = usize>,
 ) -> Vec<ArticleCard> {
-    let model = shared.model;
     articles
         .into_iter()
-        .map(|a| {
-            let article = &model.articles[a];
-            let citing = &shared.backlinks.claims_citing[a];
-            let only_here = citing
-                .iter()
-                .filter(|&&c| cited_articles(&model.claims[c]).len() == 1)
-                .map(|&c| claim_link(model, c, root))
-                .collect();
-            ArticleCard {
-                href: article_href(article, root),
-                title: article.display_title(),
-                outlet: article.outlet.clone(),
-                author: article.author.clone(),
-                date: date_view(&article.published),
-                url: article.url.clone(),
-                claims: citing.len(),
-                only_here,
-            }
-        })
+        .map(|a| article_card(shared, root, a))
         .collect()
+}
+
+fn article_card(shared: &Shared, root: &str, a: usize) -> ArticleCard {
+    let model = shared.model;
+    let article = &model.articles[a];
+    let citing = &shared.backlinks.claims_citing[a];
+    let only_here = citing
+        .iter()
+        .filter(|&&c| cited_articles(&model.claims[c]).len() == 1)
+        .map(|&c| claim_link(model, c, root))
+        .collect();
+    ArticleCard {
+        href: article_href(article, root),
+        title: article.display_title(),
+        outlet: article.outlet.clone(),
+        author: article.author.clone(),
+        date: date_view(&article.published),
+        url: article.url.clone(),
+        claims: citing.len(),
+        only_here,
+    }
 }
 
 /// The page at `path`, its `data` handed to the template as Tera's values.
@@ -670,15 +668,22 @@ pub fn article<'m>(shared: &Shared<'m>, a: usize) -> PageData<'m> {
 }
 
 /// `articles/index.html`.
-pub fn articles_index<'m>(shared: &Shared<'m>) -> PageData<'m> {
+pub fn articles_index<'m>(shared: &Shared<'m>, rows: &mut dyn Rows) -> PageData<'m> {
     let pt = PageText::new(shared, "articles/index.html", "Sources");
     #[derive(Serialize)]
     struct ArticlesPage {
-        articles: Vec<ArticleCard>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        articles: Option<tera::Value>,
     }
-    let data = ArticlesPage {
-        articles: article_cards(shared, "../"),
-    };
+    let mut data = ArticlesPage { articles: None };
+    let count = shared.model.articles.len();
+    rows.page(&tera::Value::from_serializable(&data), count);
+    for a in 0..count {
+        rows.row(tera::Value::from_serializable(&article_card(
+            shared, "../", a,
+        )));
+    }
+    data.articles = Some(rows.end_group());
     finish("articles/index.html", "articles.html", pt, &data)
 }
 

@@ -55,7 +55,15 @@ pub struct RowLoop {
     pub row_name: &'static str,
 }
 
-pub const ROW_LOOPS: [RowLoop; 2] = [
+pub const ROW_LOOPS: [RowLoop; 3] = [
+    RowLoop {
+        page: "articles.html",
+        holder: "articles.html",
+        row_loop: r#"{% for a in page.articles %}{% include "partials/source-card.html" %}{% endfor %}"#,
+        in_frame: "{{ page.articles | safe }}",
+        row_template: "partials/source-card.html",
+        row_name: "a",
+    },
     RowLoop {
         page: "claims.html",
         holder: "partials/topic-group.html",
@@ -311,12 +319,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_built_in_claims_and_coverage_pages_render_a_row_at_a_time() {
+    fn the_built_in_pages_of_many_rows_render_a_row_at_a_time() {
         let root = tempfile::tempdir().unwrap();
         let theme = load(root.path(), &Limits::default(), &mut Sources::default())
             .unwrap_or_else(|_| panic!("the built-in theme loads"));
         let pages: Vec<&str> = theme.frames.keys().copied().collect();
-        assert_eq!(pages, ["claims.html", "coverage.html"]);
+        assert_eq!(pages, ["articles.html", "claims.html", "coverage.html"]);
         for frame in theme.frames.values() {
             assert!(theme.tera.get_template_names().any(|n| n == frame));
         }
