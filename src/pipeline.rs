@@ -169,16 +169,11 @@ pub fn build_with(
     } else {
         None
     };
-    let kept = Mutex::new(Vec::new());
-    let emitted = AtomicUsize::new(0);
-    let emit = |file: render::Output| {
-        emitted.fetch_add(1, Ordering::Relaxed);
-        if let Some(staging) = &staging {
-            staging.put(&file);
-        }
-        if cache.is_some() {
-            kept.lock().unwrap_or_else(|e| e.into_inner()).push(file);
-        }
+    let emit = Emitted {
+        staging: staging.as_ref(),
+        keep: cache.is_some(),
+        kept: Mutex::new(Vec::new()),
+        count: AtomicUsize::new(0),
     };
     let rendered = render::render(
         &model,
@@ -190,6 +185,7 @@ pub fn build_with(
         &mut timings,
         &emit,
     );
+    let Emitted { kept, count, .. } = emit;
     let pages = match rendered {
         Ok(pages) => pages,
         Err(errs) => {
@@ -222,7 +218,7 @@ pub fn build_with(
         diagnostics: diags,
         sources,
         pages,
-        files: emitted.into_inner(),
+        files: count.into_inner(),
         written,
         counts,
         output: options.write.then_some(output),
@@ -230,6 +226,52 @@ pub fn build_with(
         timings,
     };
     Ok((outcome, files))
+}
+
+/// Where a build's files go: into the new site's folder as each is made,
+/// and kept in memory only for `serve`.
+struct Emitted<'s> {
+    staging: Option<&'s write::Staging>,
+    keep: bool,
+    kept: Mutex<Vec<render::Output>>,
+    count: AtomicUsize,
+}
+
+impl render::Files for Emitted<'_> {
+    fn put(&self, file: render::Output) {
+        self.count.fetch_add(1, Ordering::Relaxed);
+        if let Some(staging) = self.staging {
+            staging.put(&file);
+        }
+        if self.keep {
+            self.kept
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(file);
+        }
+    }
+
+    fn put_with(
+        &self,
+        path: &str,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) {
+        match self.staging {
+            Some(staging) if !self.keep => {
+                self.count.fetch_add(1, Ordering::Relaxed);
+                staging.put_with(path, write);
+            }
+            _ => {
+                let mut bytes = Vec::new();
+                // Writing into memory does not fail.
+                let _ = write(&mut bytes);
+                self.put(render::Output {
+                    path: path.to_string(),
+                    bytes,
+                });
+            }
+        }
+    }
 }
 
 /// A failed build: its diagnostics, sorted, and the files they point into.

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 use std::fs;
-use std::io::Write as _;
+use std::io::{Read as _, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -122,6 +122,39 @@ fn same_contents(path: &Path, bytes: &[u8]) -> Option<fs::Metadata> {
     same.then_some(meta)
 }
 
+/// The metadata of the file at `old`, if it is a file of `len` bytes with the
+/// same bytes as the file at `new`: compared a block at a time.
+fn same_files(old: &Path, new: &Path, len: u64) -> Option<fs::Metadata> {
+    let meta = fs::symlink_metadata(old).ok()?;
+    if !meta.is_file() || meta.len() != len {
+        return None;
+    }
+    let (mut a, mut b) = (fs::File::open(old).ok()?, fs::File::open(new).ok()?);
+    let (mut x, mut y) = (vec![0; 1 << 16], vec![0; 1 << 16]);
+    loop {
+        let n = read_full(&mut a, &mut x).ok()?;
+        let m = read_full(&mut b, &mut y).ok()?;
+        if x[..n] != y[..m] {
+            return None;
+        }
+        if n == 0 {
+            return Some(meta);
+        }
+    }
+}
+
+/// Reads into `buf` until it is full or the file ends; returns how much.
+fn read_full(file: &mut fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
 impl Staging {
     /// Starts a new site for `output`.
     pub fn new(output: &Path) -> Result<Staging> {
@@ -158,8 +191,57 @@ impl Staging {
         }
     }
 
-    fn write(&self, file: &Output) -> Result<()> {
-        let path = self.dir.join(&file.path);
+    /// Writes one file as `write` makes it, straight into the new site, so
+    /// that a large file is never whole in memory. A file the previous site
+    /// has with the same bytes is linked in its place, as with [`Staging::put`].
+    pub fn put_with(
+        &self,
+        path: &str,
+        write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) {
+        let mut error = self.error.lock().unwrap_or_else(|e| e.into_inner());
+        if error.is_some() {
+            return;
+        }
+        drop(error);
+        if let Err(err) = self.write_with(path, write) {
+            error = self.error.lock().unwrap_or_else(|e| e.into_inner());
+            error.get_or_insert(err);
+        }
+    }
+
+    fn write_with(
+        &self,
+        path: &str,
+        write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let target = self.dir.join(path);
+        self.make_parent(&target)?;
+        let mut writing = || -> std::io::Result<fs::Metadata> {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, fs::File::create(&target)?);
+            write(&mut out)?;
+            let file = out
+                .into_inner()
+                .map_err(std::io::IntoInnerError::into_error)?;
+            file.metadata()
+        };
+        let meta = writing().with_context(|| format!("writing {}", target.display()))?;
+        let previous = self.output.join(path);
+        if self.previous
+            && let Some(old) = same_files(&previous, &target, meta.len())
+            && fs::remove_file(&target).is_ok()
+            && fs::hard_link(&previous, &target).is_ok()
+        {
+            self.keep(path, &old);
+            return Ok(());
+        }
+        self.keep(path, &meta);
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Makes the folder `path` goes in, once per folder.
+    fn make_parent(&self, path: &Path) -> Result<()> {
         if let Some(dir) = path.parent() {
             let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
             if !made.contains(dir) {
@@ -167,6 +249,12 @@ impl Staging {
                 made.insert(dir.to_path_buf());
             }
         }
+        Ok(())
+    }
+
+    fn write(&self, file: &Output) -> Result<()> {
+        let path = self.dir.join(&file.path);
+        self.make_parent(&path)?;
         // A file the previous site already has, byte for byte, is linked
         // into the new one rather than written again: its contents and time
         // stay as they were, and an unchanged rebuild writes no file.
@@ -176,7 +264,7 @@ impl Staging {
             && fs::hard_link(&previous, &path).is_ok()
         {
             // A link shares the file's size and time.
-            self.keep(file, &meta);
+            self.keep(&file.path, &meta);
             return Ok(());
         }
         let writing = || -> std::io::Result<fs::Metadata> {
@@ -186,14 +274,14 @@ impl Staging {
             new.metadata()
         };
         let meta = writing().with_context(|| format!("writing {}", path.display()))?;
-        self.keep(file, &meta);
+        self.keep(&file.path, &meta);
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
-    fn keep(&self, file: &Output, meta: &fs::Metadata) {
+    fn keep(&self, path: &str, meta: &fs::Metadata) {
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
-        files.push((file.path.clone(), meta.len(), nanos(meta)));
+        files.push((path.to_string(), meta.len(), nanos(meta)));
     }
 
     /// How many files were written, as opposed to kept from the previous site.

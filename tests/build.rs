@@ -641,6 +641,21 @@ fn a_rebuild_writes_only_the_files_that_changed() {
             );
         }
     }
+
+    // A change of the theme leaves the annotations, which are written
+    // straight into their file as they are made, as they were: the same file.
+    let theme = fs::read_to_string(manifest().join("templates/404.html")).unwrap();
+    fs::create_dir_all(root.join("templates")).unwrap();
+    let changed = theme.replace(
+        "{% endblock content %}",
+        "<!-- changed -->{% endblock content %}",
+    );
+    assert_ne!(changed, theme);
+    fs::write(root.join("templates/404.html"), changed).unwrap();
+    build_into(root, &out).unwrap_or_else(|_| panic!("the build fails"));
+    let themed = inodes(&out);
+    assert_ne!(themed["404.html"], after["404.html"]);
+    assert_eq!(themed["annotations.jsonld"], after["annotations.jsonld"]);
 }
 
 #[test]

@@ -17,6 +17,7 @@
 //! (the same in every build), and the body has no link to the claim's page.
 
 use std::cell::RefCell;
+use std::io::Write;
 use std::ops::Range;
 
 use serde::Serialize;
@@ -35,6 +36,27 @@ const CONTEXT_IRI: &str = "http://www.w3.org/ns/anno.jsonld";
 
 /// The whole collection, as pretty-printed JSON-LD.
 pub fn annotations(model: &Model, anchors: &Anchors) -> Vec<u8> {
+    let mut out = Vec::new();
+    // Writing into memory cannot fail: the types hold strings, numbers and
+    // lists only.
+    let _ = make(model, anchors, Out::Memory(&mut out));
+    out
+}
+
+/// [`annotations`], written to `out` as it is made: the file is never whole
+/// in memory.
+pub fn write_to(model: &Model, anchors: &Anchors, out: &mut dyn Write) -> std::io::Result<()> {
+    make(model, anchors, Out::Writer(out))
+}
+
+/// Where [`make`] writes.
+enum Out<'w> {
+    /// Into memory, reserved at the file's size first.
+    Memory(&'w mut Vec<u8>),
+    Writer(&'w mut dyn Write),
+}
+
+fn make(model: &Model, anchors: &Anchors, into: Out<'_>) -> std::io::Result<()> {
     let common = Common::new(model);
     let base = common.base;
     let language = model.meta.language.as_str();
@@ -106,11 +128,12 @@ pub fn annotations(model: &Model, anchors: &Anchors) -> Vec<u8> {
             &anchors.event_positions[e],
         )
     });
-    // The file's size, estimated from above so that its buffer is never
-    // grown (and copied, into twice the room) on the way: each annotation
-    // has about 1.25 kB of names, punctuation, indentation and the quote's
-    // context besides its quote, its claim's text and four addresses. Room
-    // reserved and never written costs address space, not memory.
+    // The file's size, estimated from above so that a buffer in memory is
+    // never grown (and copied, into twice the room) on the way: each
+    // annotation has about 1.25 kB of names, punctuation, indentation and
+    // the quote's context besides its quote, its claim's text and four
+    // addresses. Room reserved and never written costs address space, not
+    // memory.
     let (total, size) = claims
         .clone()
         .chain(events.clone())
@@ -139,11 +162,14 @@ pub fn annotations(model: &Model, anchors: &Anchors) -> Vec<u8> {
             items,
         },
     };
-    let mut out = Vec::with_capacity(size);
-    // Serialising these types into memory cannot fail: they hold strings,
-    // numbers and lists only.
-    let _ = serde_json::to_writer_pretty(&mut out, &collection);
-    out
+    match into {
+        Out::Memory(out) => {
+            out.reserve(size);
+            serde_json::to_writer_pretty(out, &collection)?;
+        }
+        Out::Writer(out) => serde_json::to_writer_pretty(out, &collection)?,
+    }
+    Ok(())
 }
 
 /// The `AnnotationCollection` with its one page.

@@ -4,6 +4,7 @@
 //! `base_url`; without one the build warns and says how to enable them.
 
 use std::fmt::Write as _;
+use std::io::{self, Write};
 
 use pulldown_cmark_escape::{FmtWriter, escape_html};
 
@@ -55,8 +56,8 @@ pub fn sitemap(model: &Model, base: &str) -> String {
 
 /// `feed.xml`: an Atom entry per article and per claim. An entry is dated
 /// with its own date, else the briefing's, else the latest article's; the
-/// feed with the latest of its entries.
-pub fn atom(model: &Model, base: &str) -> String {
+/// feed with the latest of its entries. Written to `out` entry by entry.
+pub fn write_atom(model: &Model, base: &str, out: &mut dyn Write) -> io::Result<()> {
     let latest_article = model
         .articles
         .iter()
@@ -95,14 +96,7 @@ pub fn atom(model: &Model, base: &str) -> String {
     } else {
         model.meta.authors.iter().map(String::as_str).collect()
     };
-    // The feed is written entry by entry into one buffer, sized for about
-    // 600 bytes an entry so that it is seldom grown (and copied) on the way.
-    let mut out = String::with_capacity(
-        (model.articles.len() + model.claims.len())
-            .saturating_mul(600)
-            .saturating_add(1024),
-    );
-    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    out.write_all("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n".as_bytes())?;
     let _ = write!(
         out,
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{}</title>\n<id>{}</id>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<updated>{updated}</updated>\n",
@@ -113,20 +107,20 @@ pub fn atom(model: &Model, base: &str) -> String {
         xml(&format!("{base}index.html")),
     );
     for author in authors {
-        let _ = writeln!(out, "<author><name>{}</name></author>", xml(author));
+        writeln!(out, "<author><name>{}</name></author>", xml(author))?;
     }
     if let Some(summary) = &model.meta.summary {
-        let _ = writeln!(
+        writeln!(
             out,
             "<subtitle>{}</subtitle>",
             xml(&plain(&summary.doc.text))
-        );
+        )?;
     }
-    out.push_str("<generator>briefing</generator>\n");
+    out.write_all("<generator>briefing</generator>\n".as_bytes())?;
     for (article, entry_updated) in model.articles.iter().zip(&article_stamps) {
         let href = format!("{base}articles/{}.html", article.id);
         let author = article.author.as_deref().unwrap_or(&article.outlet);
-        let _ = writeln!(
+        writeln!(
             out,
             "<entry><title>{}</title><id>{}</id><link rel=\"alternate\" type=\"text/html\" href=\"{}\"/><updated>{}</updated><author><name>{}</name></author><category term=\"article\"/><summary>{}</summary></entry>",
             xml(&article.display_title()),
@@ -139,7 +133,7 @@ pub fn atom(model: &Model, base: &str) -> String {
                 article.outlet,
                 words(&article.doc.text, 40)
             )),
-        );
+        )?;
     }
     for (claim, entry_updated) in model.claims.iter().zip(&claim_stamps) {
         let href = format!("{base}claims/{}.html", claim.id);
@@ -152,7 +146,7 @@ pub fn atom(model: &Model, base: &str) -> String {
         let by = claim.by.map_or(String::new(), |b| {
             format!(" Made by {}.", model.entries[b].name)
         });
-        let _ = writeln!(
+        writeln!(
             out,
             "<entry><title>{}</title><id>{}</id><link rel=\"alternate\" type=\"text/html\" href=\"{}\"/><updated>{}</updated><category term=\"claim\"/><category term=\"{}\"/><summary>{}</summary></entry>",
             xml(&claim.label),
@@ -165,8 +159,7 @@ pub fn atom(model: &Model, base: &str) -> String {
                 claim.status.name(),
                 outlets.join(", ")
             )),
-        );
+        )?;
     }
-    out.push_str("</feed>\n");
-    out
+    out.write_all("</feed>\n".as_bytes())
 }

@@ -8,6 +8,7 @@ pub mod text;
 pub mod theme;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::{self, Write};
 use std::ops::Range;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -72,6 +73,16 @@ impl Cache {
     }
 }
 
+/// Where the finished files of a build go, from any thread.
+pub trait Files: Sync {
+    /// Takes a finished file.
+    fn put(&self, file: Output);
+    /// Takes the file at `path` as `write` makes it: straight into the site
+    /// when it is written to disk, so that a large file is never whole in
+    /// memory; made in memory and [`Files::put`] otherwise.
+    fn put_with(&self, path: &str, write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>);
+}
+
 /// Renders every page and asset of the site, minified, handing each to
 /// `emit` as soon as it is ready (from any thread): a page's data is dropped
 /// once it is rendered, so a build holds only the pages being rendered, not
@@ -86,7 +97,7 @@ pub fn render<'m>(
     cache: Option<&Cache>,
     progress: Option<&Progress>,
     timings: &mut Timings,
-    emit: &(dyn Fn(Output) + Sync),
+    emit: &dyn Files,
 ) -> Result<usize, Vec<Diagnostic>> {
     let shared = Shared {
         model,
@@ -115,7 +126,7 @@ pub fn render<'m>(
     // Hands a finished page on, or keeps its error.
     let deliver = |output: Result<Output, Diagnostic>| {
         match output {
-            Ok(output) => emit(output),
+            Ok(output) => emit.put(output),
             Err(d) => errors.lock().unwrap_or_else(|e| e.into_inner()).push(d),
         }
         if let Some(p) = progress {
@@ -233,7 +244,7 @@ pub fn render<'m>(
         return Err(errors);
     }
     for asset in &theme.assets {
-        emit(Output {
+        emit.put(Output {
             path: asset.published.clone(),
             bytes: asset.bytes.clone(),
         });
@@ -243,19 +254,15 @@ pub fn render<'m>(
 }
 
 /// The files of the site that are data, not pages: the Web Annotations,
-/// and with an address for the site, its feed and sitemap. Each is handed
-/// to `emit` before the next is made, so that only one is in memory.
-fn data_files(model: &Model, anchors: &Anchors, emit: &(dyn Fn(Output) + Sync)) {
-    emit(Output {
-        path: annotations::PATH.to_string(),
-        bytes: annotations::annotations(model, anchors),
+/// and with an address for the site, its feed and sitemap. The two large
+/// ones are written as they are made; each is done before the next.
+fn data_files(model: &Model, anchors: &Anchors, emit: &dyn Files) {
+    emit.put_with(annotations::PATH, &mut |out| {
+        annotations::write_to(model, anchors, out)
     });
     if let Some(base) = &model.meta.base_url {
-        emit(Output {
-            path: "feed.xml".into(),
-            bytes: feeds::atom(model, base).into_bytes(),
-        });
-        emit(Output {
+        emit.put_with("feed.xml", &mut |out| feeds::write_atom(model, base, out));
+        emit.put(Output {
             path: "sitemap.xml".into(),
             bytes: feeds::sitemap(model, base).into_bytes(),
         });
