@@ -28,6 +28,19 @@ fn build_into(root: &Path, output: &Path) -> Result<briefing::Outcome, Failure> 
     })
 }
 
+/// Options for a build kept in memory, as `serve` makes it.
+fn in_memory(root: &Path) -> BuildOptions {
+    BuildOptions {
+        root: root.to_path_buf(),
+        output: None,
+        deny_warnings: false,
+        write: false,
+        progress: None,
+        base_url: None,
+        limits: Default::default(),
+    }
+}
+
 fn sel(s: &str) -> Selector {
     Selector::parse(s).unwrap()
 }
@@ -957,15 +970,7 @@ fn a_cache_of_pages_renders_again_only_what_an_edit_changed() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     common::copy_default_briefing(root);
-    let options = BuildOptions {
-        root: root.to_path_buf(),
-        output: None,
-        deny_warnings: false,
-        write: false,
-        progress: None,
-        base_url: None,
-        limits: Default::default(),
-    };
+    let options = in_memory(root);
     let cache = briefing::render::Cache::default();
     let build_from = |cache| match briefing::build_with(&options, Some(cache)) {
         Ok((outcome, files)) => {
@@ -1047,15 +1052,7 @@ fn edit_claim_text(root: &Path, how_long: &str) {
 #[test]
 fn pages_rendered_a_row_at_a_time_match_pages_rendered_from_their_data() {
     let (_dir, written) = built(&manifest());
-    let options = BuildOptions {
-        root: manifest(),
-        output: None,
-        deny_warnings: false,
-        write: false,
-        progress: None,
-        base_url: None,
-        limits: Default::default(),
-    };
+    let options = in_memory(&manifest());
     let cache = briefing::render::Cache::default();
     let Ok((_, files)) = briefing::build_with(&options, Some(&cache)) else {
         panic!("the default briefing builds in memory");
