@@ -1104,3 +1104,32 @@ fn a_coverage_page_with_its_rows_inline_still_shows_every_row() {
     assert!(claims > 10, "{claims} claim cards");
     assert_eq!(coverage.matches("<!-- inline -->").count(), claims);
 }
+
+/// A briefing's own row template that shows its group (`g`, the loop
+/// variable of the page around it) cannot render a row on its own: the
+/// page is rendered from its data, and every row shows its topic.
+#[test]
+fn a_row_template_that_needs_its_group_renders_from_the_page_data() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&manifest().join("content"), &dir.path().join("content"));
+    let row = fs::read_to_string(manifest().join("templates/partials/coverage-row.html")).unwrap();
+    fs::create_dir_all(dir.path().join("templates/partials")).unwrap();
+    fs::write(
+        dir.path().join("templates/partials/coverage-row.html"),
+        row.replace(
+            "<td class=\"total\">",
+            "<td class=\"topic\">{{ g.title }}</td><td class=\"total\">",
+        ),
+    )
+    .unwrap();
+    let (_out, site) = built(dir.path());
+    let topics: Vec<String> = Html::parse_document(page(&site, "coverage/index.html"))
+        .select(&sel("td.topic"))
+        .map(|td| td.text().collect())
+        .collect();
+    let claims = page(&site, "claims/index.html")
+        .matches("claim-card status-")
+        .count();
+    assert_eq!(topics.len(), claims);
+    assert_eq!(topics[0], "The meeting");
+}
