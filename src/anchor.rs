@@ -477,7 +477,7 @@ fn warn_unnamed_entries(
     let docs: Vec<_> = texts(model).into_iter().map(|t| &t.doc).collect();
     let found: Vec<Vec<usize>> = docs
         .par_iter()
-        .map(|doc| matcher.find_in_doc(doc).iter().map(|f| f.entry).collect())
+        .map(|doc| matcher.in_doc(doc).iter().map(|f| f.entry).collect())
         .collect();
     let in_articles = article_mentions.iter().flatten().map(|f| f.entry);
     for entry in found.into_iter().flatten().chain(in_articles) {

@@ -238,13 +238,9 @@ impl<'s, 'm> PageText<'s, 'm> {
         notes: &[Note],
     ) -> String {
         let model = self.shared.model;
-        let searched;
         let found = match found {
             Some(found) => found,
-            None => {
-                searched = self.shared.matcher.find_in_doc(doc);
-                &searched[..]
-            }
+            None => self.shared.matcher.in_doc(doc),
         };
         for found in found {
             if Some(found.entry) == self.own {
