@@ -216,14 +216,14 @@ pub fn render<'m>(
     // would copy them again and leave a quarter of their room unused.
     let mut counts = vec![0usize; model.entries.len()];
     for record in index_records.iter().chain(&records).flatten() {
-        if let Some(count) = counts.get_mut(record.entry) {
+        if let Some(count) = counts.get_mut(record.entry as usize) {
             *count += 1;
         }
     }
     let mut by_entry: Vec<Vec<MentionRecord>> =
         counts.into_iter().map(Vec::with_capacity).collect();
     for record in index_records.into_iter().chain(records).flatten() {
-        if let Some(list) = by_entry.get_mut(record.entry) {
+        if let Some(list) = by_entry.get_mut(record.entry as usize) {
             list.push(record);
         }
     }

@@ -1029,7 +1029,7 @@ pub fn entry<'m>(shared: &Shared<'m>, i: usize, mentions: Vec<MentionRecord<'m>>
             href.push_str("../");
             href.push_str(&m.page.path);
             href.push('#');
-            push_mention_id(&mut href, &e.id, m.n);
+            push_mention_id(&mut href, &e.id, m.n as usize);
             MentionItem {
                 href,
                 page: &m.page.label,

@@ -27,12 +27,15 @@ pub struct Shared<'m> {
 /// the glossary page takes the words around it from there.
 #[derive(Debug, Clone)]
 pub struct MentionRecord<'m> {
-    /// The entry mentioned.
-    pub entry: usize,
+    /// The entry mentioned. Some 400,000 records are kept at 10,000
+    /// articles, so the two numbers take four bytes each: an entry takes
+    /// more than a hundred bytes of YAML and a mention at least one byte of
+    /// text, so neither number nears 2³² in a briefing that fits in memory.
+    pub entry: u32,
+    /// It is the entry's `n`-th mention on that page: `#m-ID-n`.
+    pub n: u32,
     /// The page it is on.
     pub page: Arc<RecordPage>,
-    /// It is the entry's `n`-th mention on that page: `#m-ID-n`.
-    pub n: usize,
     /// The visible text it is in, and where in it.
     pub text: &'m str,
     pub range: Range<usize>,
@@ -260,9 +263,9 @@ impl<'s, 'm> PageText<'s, 'm> {
                     })
                 });
                 self.records.push(MentionRecord {
-                    entry: found.entry,
+                    entry: u32::try_from(found.entry).unwrap_or(u32::MAX),
+                    n: u32::try_from(n).unwrap_or(u32::MAX),
                     page: Arc::clone(page),
-                    n,
                     text: &doc.text,
                     range: found.range.clone(),
                 });
