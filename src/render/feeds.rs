@@ -97,7 +97,7 @@ pub fn write_atom(model: &Model, base: &str, out: &mut dyn Write) -> io::Result<
         model.meta.authors.iter().map(String::as_str).collect()
     };
     out.write_all("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n".as_bytes())?;
-    let _ = write!(
+    write!(
         out,
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{}</title>\n<id>{}</id>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<updated>{updated}</updated>\n",
         xml(&model.meta.language),
@@ -105,7 +105,7 @@ pub fn write_atom(model: &Model, base: &str, out: &mut dyn Write) -> io::Result<
         xml(&format!("{base}feed.xml")),
         xml(&format!("{base}feed.xml")),
         xml(&format!("{base}index.html")),
-    );
+    )?;
     for author in authors {
         writeln!(out, "<author><name>{}</name></author>", xml(author))?;
     }
