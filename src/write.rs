@@ -180,15 +180,7 @@ impl Staging {
     /// Writes one file. The first failure is kept for [`Staging::finish`] to
     /// report, and later files are not written.
     pub fn put(&self, file: &Output) {
-        let mut error = self.error.lock().unwrap_or_else(|e| e.into_inner());
-        if error.is_some() {
-            return;
-        }
-        drop(error);
-        if let Err(err) = self.write(file) {
-            error = self.error.lock().unwrap_or_else(|e| e.into_inner());
-            error.get_or_insert(err);
-        }
+        self.unless_failed(|| self.write(file));
     }
 
     /// Writes one file as `write` makes it, straight into the new site, so
@@ -199,13 +191,22 @@ impl Staging {
         path: &str,
         write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
     ) {
-        let mut error = self.error.lock().unwrap_or_else(|e| e.into_inner());
-        if error.is_some() {
+        self.unless_failed(|| self.write_with(path, write));
+    }
+
+    /// Runs `write` unless a file already failed, and keeps its failure if
+    /// it is the first.
+    fn unless_failed(&self, write: impl FnOnce() -> Result<()>) {
+        let failed = self
+            .error
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some();
+        if failed {
             return;
         }
-        drop(error);
-        if let Err(err) = self.write_with(path, write) {
-            error = self.error.lock().unwrap_or_else(|e| e.into_inner());
+        if let Err(err) = write() {
+            let mut error = self.error.lock().unwrap_or_else(|e| e.into_inner());
             error.get_or_insert(err);
         }
     }
