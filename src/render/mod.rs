@@ -163,17 +163,10 @@ pub fn render<'m>(
         match *make {
             Make::Data(make) => finish(make(shared)),
             Make::Rows(make, template) => {
-                let streamed = match (cache, theme.frames.get(template)) {
-                    (None, Some(frame)) => theme::ROW_LOOPS
-                        .iter()
-                        .find(|spec| spec.page == template)
-                        .map(|spec| (frame, spec)),
-                    _ => None,
-                };
-                if let Some((frame, spec)) = streamed {
-                    let mut rows = Stream::new(&theme.tera, spec);
+                if let (None, Some(frame)) = (cache, theme.frames.get(template)) {
+                    let mut rows = Stream::new(&theme.tera, frame.spec);
                     let page = make(shared, &mut rows);
-                    if let Some(bytes) = rows.finish(frame, &page_context(&site, &page)) {
+                    if let Some(bytes) = rows.finish(&frame.template, &page_context(&site, &page)) {
                         deliver(Ok(Output {
                             path: page.path.clone(),
                             bytes,
@@ -333,7 +326,7 @@ const ROWS_TO_MEASURE: usize = 64;
 impl<'t> Stream<'t> {
     fn new(tera: &'t tera::Tera, spec: &'static theme::RowLoop) -> Self {
         let now = std::time::SystemTime::now();
-        let seed = format!("{now:?} {} {:p}", std::process::id(), &spec);
+        let seed = format!("{now:?} {} {:p}", std::process::id(), spec);
         let nonce = blake3::hash(seed.as_bytes()).to_hex()[..16].to_string();
         Stream {
             tera,

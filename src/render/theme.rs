@@ -26,9 +26,15 @@ pub struct Theme {
     /// A hash of every file of the theme: pages rendered with another theme
     /// are rendered again.
     pub fingerprint: blake3::Hash,
-    /// The pages of many rows that can be rendered a row at a time: by page
-    /// template, the template of their frame (see [`ROW_LOOPS`]).
-    pub frames: BTreeMap<&'static str, String>,
+    /// The pages of many rows that can be rendered a row at a time, by page
+    /// template (see [`ROW_LOOPS`]).
+    pub frames: BTreeMap<&'static str, Frame>,
+}
+
+/// A page rendered a row at a time: its loop, and the template of its frame.
+pub struct Frame {
+    pub spec: &'static RowLoop,
+    pub template: String,
 }
 
 /// A page template whose rows are a loop that includes one template per
@@ -92,7 +98,7 @@ fn frame_name(template: &str) -> String {
 /// The frames of [`ROW_LOOPS`] whose templates, as `texts` has them, have
 /// their loop once: each as its name and text, with the loop replaced, and
 /// the holder's frame beside the page's when the loop is in a partial.
-fn frames(texts: &BTreeMap<&str, &str>) -> Vec<(&'static str, Vec<(String, String)>)> {
+fn frames(texts: &BTreeMap<&str, &str>) -> Vec<(&'static RowLoop, Vec<(String, String)>)> {
     let mut frames = Vec::new();
     for spec in &ROW_LOOPS {
         let (Some(page), Some(holder)) = (texts.get(spec.page), texts.get(spec.holder)) else {
@@ -116,7 +122,7 @@ fn frames(texts: &BTreeMap<&str, &str>) -> Vec<(&'static str, Vec<(String, Strin
                 (frame_name(spec.page), page_frame),
             ]
         };
-        frames.push((spec.page, templates));
+        frames.push((spec, templates));
     }
     frames
 }
@@ -211,14 +217,15 @@ pub fn load(root: &Path, limits: &Limits, sources: &mut Sources) -> Result<Theme
             pairs.iter().copied().collect()
         };
         if diags.is_empty() {
-            for (page, templates) in frames(&texts) {
+            for (spec, templates) in frames(&texts) {
                 // A frame that does not compile leaves its page rendered
                 // from data, which reports what is wrong.
                 if tera
                     .add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
                     .is_ok()
                 {
-                    frame_templates.insert(page, frame_name(page));
+                    let template = frame_name(spec.page);
+                    frame_templates.insert(spec.page, Frame { spec, template });
                 }
             }
         }
@@ -325,8 +332,9 @@ mod tests {
             .unwrap_or_else(|_| panic!("the built-in theme loads"));
         let pages: Vec<&str> = theme.frames.keys().copied().collect();
         assert_eq!(pages, ["articles.html", "claims.html", "coverage.html"]);
-        for frame in theme.frames.values() {
-            assert!(theme.tera.get_template_names().any(|n| n == frame));
+        for (page, frame) in &theme.frames {
+            assert_eq!(frame.spec.page, *page);
+            assert!(theme.tera.get_template_names().any(|n| n == frame.template));
         }
         // A page whose loop is not as written has no frame: it is rendered
         // from its data.
@@ -346,7 +354,7 @@ mod tests {
         ]);
         let found = frames(&texts);
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].0, "claims.html");
+        assert_eq!(found[0].0.page, "claims.html");
         assert_eq!(
             found[0].1,
             [
