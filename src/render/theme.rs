@@ -300,13 +300,54 @@ pub fn template_error(err: &tera::Error, what: &str) -> Diagnostic {
                 message,
             )
         }
-        _ => Diagnostic::error(
-            "template",
-            Path::new("templates"),
-            Span::file(),
-            format!("{what}: {}", error_chain(err)),
-        ),
+        // Tera checks a template's filters, tests, functions and includes
+        // once all are added, and gives what it found only as the text of
+        // its reports, each placed `--> NAME:LINE:COL`.
+        tera::ErrorKind::Msg(text) => match located_reports(text).first() {
+            Some((name, line, column, len, message)) => Diagnostic::error(
+                "template",
+                &Path::new("templates").join(name),
+                Span::new(*line, *column, *len),
+                format!("{what}: {message}"),
+            ),
+            None => unplaced(err, what),
+        },
+        _ => unplaced(err, what),
     }
+}
+
+/// A template error that names no place in a template.
+fn unplaced(err: &tera::Error, what: &str) -> Diagnostic {
+    Diagnostic::error(
+        "template",
+        Path::new("templates"),
+        Span::file(),
+        format!("{what}: {}", error_chain(err)),
+    )
+}
+
+/// The reports in the text of a Tera error, each as the template's name,
+/// line, column (from 1), length (the carets under it) and message. A report
+/// reads `error: MESSAGE`, then `--> NAME:LINE:COL`, the line quoted, and the
+/// carets; reports are separated by blank lines.
+fn located_reports(text: &str) -> Vec<(String, usize, usize, usize, String)> {
+    text.split("\n\n")
+        .filter_map(|report| {
+            let mut lines = report.lines();
+            let message = lines.next()?.strip_prefix("error: ")?;
+            let place = lines.next()?.trim_start().strip_prefix("--> ")?;
+            let (rest, column) = place.rsplit_once(':')?;
+            let (name, line) = rest.rsplit_once(':')?;
+            let carets = lines.nth(2).map_or(0, |l| l.matches('^').count());
+            Some((
+                name.to_string(),
+                line.parse().ok()?,
+                column.parse().ok()?,
+                carets.max(1),
+                message.to_string(),
+            ))
+        })
+        .collect()
 }
 
 /// An error and all its causes on one line.
@@ -367,6 +408,21 @@ mod tests {
                     r#"{% include "rows:partials/topic-group.html" %}"#.to_string()
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn an_unknown_filter_is_placed_in_its_template() {
+        let mut tera = tera::Tera::default();
+        let err = tera
+            .add_raw_templates([("page.html", "<p>\n{{ x | nosuch }}</p>")])
+            .expect_err("an unknown filter does not compile");
+        let diag = template_error(&err, "the template does not compile");
+        assert_eq!(diag.file, Path::new("templates/page.html"));
+        assert_eq!(diag.span, Span::new(2, 8, 6));
+        assert_eq!(
+            diag.message,
+            "the template does not compile: Unknown filter `nosuch`"
         );
     }
 
