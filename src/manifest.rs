@@ -8,6 +8,7 @@
 //! The record is removed before a new site is swapped in and written after,
 //! so a build killed in between leaves none, and the next build is a full one.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -23,7 +24,7 @@ use crate::pipeline::BuildOptions;
 use crate::write::{self, Site, nanos};
 
 /// The version of the record's format; a record of another is ignored.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// A site's record.
 #[derive(Serialize, Deserialize)]
@@ -31,6 +32,10 @@ pub struct Record {
     format: u32,
     /// The fingerprint of what the site was made from, in hex.
     inputs: String,
+    /// When its input files were looked at, in nanoseconds since 1970.
+    at: u64,
+    /// Each input file, in path order.
+    sources: Vec<Input>,
     /// How many pages the site has.
     pub pages: usize,
     /// Articles, claims, glossary entries, events.
@@ -59,11 +64,91 @@ fn path_of(output: &Path) -> PathBuf {
     parent.join(format!(".{name}.build.json"))
 }
 
+/// One input file as the build that made the site found it: its path from
+/// the briefing's root, the hash of its path and contents, and enough of
+/// its metadata to tell, without reading it again, that it is unchanged.
+#[derive(Serialize, Deserialize, Clone)]
+struct Input {
+    path: String,
+    /// Size, modification and change times (nanoseconds since 1970), inode.
+    stamp: Stamp,
+    /// The blake3 hash of its path and contents, in hex.
+    hash: String,
+}
+
+/// What a file's metadata says of its contents: a file whose stamp is as
+/// recorded has not been written since, as long as the recorded times were
+/// already in the past when the record was made (see [`RACY`]).
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+struct Stamp {
+    len: u64,
+    modified: u64,
+    changed: u64,
+    inode: u64,
+}
+
+/// How long before a fingerprint was taken a file's times must be for its
+/// stamp to vouch for its contents, in nanoseconds. A file written within
+/// the same tick of the file system's clock as it was read can keep its
+/// times while its contents change (git calls such index entries racily
+/// clean); two seconds covers the coarsest clocks (FAT's) and the lag of
+/// the kernel's coarse clock behind the system's.
+const RACY: u64 = 2_000_000_000;
+
+#[cfg(unix)]
+fn stamp(meta: &fs::Metadata) -> Option<Stamp> {
+    use std::os::unix::fs::MetadataExt;
+    let nanos = |secs: i64, nsecs: i64| {
+        u64::try_from(secs)
+            .ok()?
+            .checked_mul(1_000_000_000)?
+            .checked_add(u64::try_from(nsecs).ok()?)
+    };
+    Some(Stamp {
+        len: meta.len(),
+        modified: nanos(meta.mtime(), meta.mtime_nsec())?,
+        changed: nanos(meta.ctime(), meta.ctime_nsec())?,
+        inode: meta.ino(),
+    })
+}
+
+/// Elsewhere a file's metadata vouches for nothing: every file is read.
+#[cfg(not(unix))]
+fn stamp(_: &fs::Metadata) -> Option<Stamp> {
+    None
+}
+
+/// The fingerprint of everything a build makes its site from, and what it
+/// took from each input file.
+pub struct Inputs {
+    hash: blake3::Hash,
+    files: Vec<Input>,
+    /// When the files were looked at, in nanoseconds since 1970.
+    at: u64,
+}
+
+/// The record of the last build into `output`, if there is one this
+/// program can read.
+pub fn previous(output: &Path) -> Option<Record> {
+    let text = fs::read(path_of(output)).ok()?;
+    let record: Record = serde_json::from_slice(&text).ok()?;
+    (record.format == FORMAT).then_some(record)
+}
+
 /// The fingerprint of everything a build of `options` makes its site from:
 /// every file under `content/` and `templates/` (path and contents), the
-/// options that shape the site, and this program. `None` when a file cannot
-/// be read: the build then goes on as usual and reports it.
-pub fn fingerprint(options: &BuildOptions, output: &Path) -> Option<blake3::Hash> {
+/// options that shape the site, and this program. A file whose metadata is
+/// as the `previous` record has it, from well before that record was made,
+/// is not read: its recorded hash stands for its contents. `None` when a
+/// file cannot be read: the build then goes on as usual and reports it.
+pub fn fingerprint(
+    options: &BuildOptions,
+    output: &Path,
+    previous: Option<&Record>,
+) -> Option<Inputs> {
+    let at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
     let root = &options.root;
     let mut files = Vec::new();
     for dir in ["content", "templates"] {
@@ -74,13 +159,40 @@ pub fn fingerprint(options: &BuildOptions, output: &Path) -> Option<blake3::Hash
         for entry in WalkDir::new(&top).sort_by_file_name() {
             let entry = entry.ok()?;
             if !entry.file_type().is_dir() {
-                files.push(entry.into_path());
+                files.push(entry);
             }
         }
     }
-    let hashes: Vec<blake3::Hash> = files
+    let known: HashMap<&str, &Input> = previous
+        .filter(|record| record.at > RACY)
+        .map(|record| {
+            record
+                .sources
+                .iter()
+                .filter(|input| input.stamp.modified.max(input.stamp.changed) < record.at - RACY)
+                .map(|input| (input.path.as_str(), input))
+                .collect()
+        })
+        .unwrap_or_default();
+    let inputs: Vec<Input> = files
         .par_iter()
-        .map(|file| {
+        .map(|entry| {
+            let file = entry.path();
+            let path = file.strip_prefix(root).unwrap_or(file).to_string_lossy();
+            // A link is read through, so its target's metadata is the one
+            // that tells of the contents.
+            let meta = if entry.path_is_symlink() {
+                fs::metadata(file).ok()?
+            } else {
+                entry.metadata().ok()?
+            };
+            let stamp = stamp(&meta);
+            if let Some(stamp) = stamp
+                && let Some(input) = known.get(path.as_ref())
+                && input.stamp == stamp
+            {
+                return Some((*input).clone());
+            }
             let bytes = fs::read(file).ok()?;
             let mut hasher = blake3::Hasher::new();
             hasher.update(
@@ -91,7 +203,17 @@ pub fn fingerprint(options: &BuildOptions, output: &Path) -> Option<blake3::Hash
             );
             hasher.update(&[0]);
             hasher.update(&bytes);
-            Some(hasher.finalize())
+            Some(Input {
+                path: path.into_owned(),
+                // Without a stamp, the file is read again next time.
+                stamp: stamp.unwrap_or(Stamp {
+                    len: u64::MAX,
+                    modified: u64::MAX,
+                    changed: u64::MAX,
+                    inode: u64::MAX,
+                }),
+                hash: hasher.finalize().to_hex().to_string(),
+            })
         })
         .collect::<Option<_>>()?;
     let mut hasher = blake3::Hasher::new();
@@ -108,29 +230,114 @@ pub fn fingerprint(options: &BuildOptions, output: &Path) -> Option<blake3::Hash
         std::path::absolute(output).ok()?
     );
     hasher.update(shaping.as_bytes());
-    for hash in hashes {
-        hasher.update(hash.as_bytes());
+    for input in &inputs {
+        hasher.update(input.hash.as_bytes());
     }
-    Some(hasher.finalize())
+    Some(Inputs {
+        hash: hasher.finalize(),
+        files: inputs,
+        at,
+    })
 }
 
 /// The record of `output`, if the site there was made from `inputs` and its
 /// files are still as the record says: none added, removed or changed.
-pub fn unchanged(output: &Path, inputs: &blake3::Hash) -> Option<Record> {
-    let text = fs::read_to_string(path_of(output)).ok()?;
-    let record: Record = serde_json::from_str(&text).ok()?;
-    if record.format != FORMAT || record.inputs != inputs.to_hex().as_str() {
+pub fn unchanged(output: &Path, record: Record, inputs: &Inputs) -> Option<Record> {
+    if record.inputs != inputs.hash.to_hex().as_str() {
         return None;
     }
-    let intact = record.files.par_iter().all(|(path, len, time)| {
-        fs::symlink_metadata(output.join(path))
-            .is_ok_and(|meta| meta.is_file() && meta.len() == *len && nanos(&meta) == *time)
-    });
-    let count = WalkDir::new(output)
-        .into_iter()
-        .filter(|e| e.as_ref().is_ok_and(|e| !e.file_type().is_dir()))
-        .count();
-    (intact && count == record.files.len()).then_some(record)
+    intact(output, &record.files).then_some(record)
+}
+
+/// Whether the site at `output` has exactly the `files` recorded, each of
+/// the size and time recorded, and nothing else. Each folder is listed
+/// once, and its files are looked at from the folder (on Linux), which
+/// spares looking up every page's path from the root.
+fn intact(output: &Path, files: &Site) -> bool {
+    // The files each folder should hold, by their names; a folder of the
+    // site holding only folders has an empty list.
+    let mut folders: HashMap<&str, Vec<(&str, u64, u64)>> = HashMap::new();
+    folders.entry("").or_default();
+    for (path, len, time) in files {
+        let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+        folders.entry(dir).or_default().push((name, *len, *time));
+        let mut above = dir;
+        while let Some((parent, _)) = above.rsplit_once('/') {
+            folders.entry(parent).or_default();
+            above = parent;
+        }
+    }
+    folders.par_iter().all(|(dir, names)| {
+        let folder = output.join(dir);
+        let Ok(entries) = fs::read_dir(&folder) else {
+            return false;
+        };
+        let expected: std::collections::HashSet<&str> = names.iter().map(|f| f.0).collect();
+        let mut count = 0;
+        for entry in entries {
+            let Ok(entry) = entry else { return false };
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else {
+                return false;
+            };
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            let known = if is_dir {
+                let sub = if dir.is_empty() {
+                    name.to_string()
+                } else {
+                    [dir, "/", name].concat()
+                };
+                folders.contains_key(sub.as_str())
+            } else {
+                count += 1;
+                expected.contains(name)
+            };
+            if !known {
+                return false;
+            }
+        }
+        count == names.len() && as_recorded(&folder, names)
+    })
+}
+
+/// Whether each of the `files` of `folder` is a regular file of the size and
+/// time recorded.
+#[cfg(target_os = "linux")]
+fn as_recorded(folder: &Path, files: &[(&str, u64, u64)]) -> bool {
+    use rustix::fs::{AtFlags, Mode, OFlags, StatxFlags, open, statx};
+    let Ok(dir) = open(
+        folder,
+        OFlags::DIRECTORY | OFlags::RDONLY | OFlags::CLOEXEC,
+        Mode::empty(),
+    ) else {
+        return false;
+    };
+    files.par_chunks(512).all(|chunk| {
+        chunk.iter().all(|&(name, len, time)| {
+            let Ok(stat) = statx(
+                &dir,
+                name,
+                AtFlags::SYMLINK_NOFOLLOW | AtFlags::STATX_DONT_SYNC,
+                StatxFlags::TYPE | StatxFlags::SIZE | StatxFlags::MTIME,
+            ) else {
+                return false;
+            };
+            let regular = u32::from(stat.stx_mode) & 0o170000 == 0o100000;
+            let modified = u64::try_from(stat.stx_mtime.tv_sec)
+                .ok()
+                .and_then(|s| s.checked_mul(1_000_000_000))
+                .and_then(|n| n.checked_add(u64::from(stat.stx_mtime.tv_nsec)));
+            regular && stat.stx_size == len && modified == Some(time)
+        })
+    })
+}
+
+#[cfg(not(target_os = "linux"))]
+fn as_recorded(folder: &Path, files: &[(&str, u64, u64)]) -> bool {
+    files.par_iter().all(|&(name, len, time)| {
+        fs::symlink_metadata(folder.join(name))
+            .is_ok_and(|meta| meta.is_file() && meta.len() == len && nanos(&meta) == time)
+    })
 }
 
 impl Record {
@@ -185,7 +392,7 @@ pub fn forget(output: &Path) -> Result<()> {
 /// they were written, which is what they are until someone changes them.
 pub fn record(
     output: &Path,
-    inputs: &blake3::Hash,
+    inputs: Inputs,
     pages: usize,
     counts: [usize; 4],
     diagnostics: &[Diagnostic],
@@ -193,7 +400,9 @@ pub fn record(
 ) -> Result<()> {
     let record = Record {
         format: FORMAT,
-        inputs: inputs.to_hex().to_string(),
+        inputs: inputs.hash.to_hex().to_string(),
+        at: inputs.at,
+        sources: inputs.files,
         pages,
         counts,
         files,
@@ -216,4 +425,84 @@ pub fn record(
     fs::write(&partial, serde_json::to_vec(&record)?)
         .with_context(|| format!("writing {}", partial.display()))?;
     fs::rename(&partial, &path).with_context(|| format!("writing {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A briefing of two files, and the options of a build of it.
+    fn briefing() -> (tempfile::TempDir, BuildOptions) {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        fs::create_dir_all(content.join("articles")).unwrap();
+        fs::write(content.join("briefing.yaml"), "title: T\n").unwrap();
+        fs::write(content.join("articles/a.md"), "---\nid: a\n---\nText.\n").unwrap();
+        let options = BuildOptions {
+            root: dir.path().to_path_buf(),
+            ..Default::default()
+        };
+        (dir, options)
+    }
+
+    /// A record of `inputs` in which every file's hash is replaced by a
+    /// made-up one, taken `age` nanoseconds after the files were looked at.
+    fn record_with_made_up_hashes(inputs: Inputs, age: u64) -> Record {
+        Record {
+            format: FORMAT,
+            inputs: inputs.hash.to_hex().to_string(),
+            at: inputs.at + age,
+            sources: inputs
+                .files
+                .into_iter()
+                .map(|input| Input {
+                    hash: "made up".into(),
+                    ..input
+                })
+                .collect(),
+            pages: 0,
+            counts: [0; 4],
+            files: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_whose_metadata_is_as_recorded_long_after_is_not_read_again() {
+        let (dir, options) = briefing();
+        let out = dir.path().join("public");
+        let first = fingerprint(&options, &out, None).unwrap();
+        let honest = first.hash;
+        // Recorded an hour after the files were last written: their
+        // metadata vouches for them, so the recorded hashes stand.
+        let record = record_with_made_up_hashes(first, 3_600_000_000_000);
+        let again = fingerprint(&options, &out, Some(&record)).unwrap();
+        assert!(again.files.iter().all(|f| f.hash == "made up"));
+        assert_ne!(again.hash, honest);
+        // A file written since is read again, and only it.
+        fs::write(dir.path().join("content/briefing.yaml"), "title: Edited\n").unwrap();
+        let edited = fingerprint(&options, &out, Some(&record)).unwrap();
+        let read: Vec<&str> = edited
+            .files
+            .iter()
+            .filter(|f| f.hash != "made up")
+            .map(|f| f.path.as_str())
+            .collect();
+        assert_eq!(read, ["content/briefing.yaml"]);
+    }
+
+    #[test]
+    fn a_file_written_just_before_the_record_was_made_is_read_again() {
+        let (dir, options) = briefing();
+        let out = dir.path().join("public");
+        let first = fingerprint(&options, &out, None).unwrap();
+        let honest = first.hash;
+        // Recorded within the same second as the files were written: a
+        // write in that second might have kept their metadata.
+        let record = record_with_made_up_hashes(first, RACY / 2);
+        let again = fingerprint(&options, &out, Some(&record)).unwrap();
+        assert!(again.files.iter().all(|f| f.hash != "made up"));
+        assert_eq!(again.hash, honest);
+    }
 }

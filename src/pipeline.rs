@@ -97,12 +97,16 @@ pub fn build_with(
     }
     let mut timings = Timings::default();
     // A one-off build into a site made from the same inputs has nothing to do.
-    let inputs = match (options.write, cache) {
-        (true, None) => manifest::fingerprint(options, &output),
-        _ => None,
+    let (inputs, previous) = match (options.write, cache) {
+        (true, None) => {
+            let previous = manifest::previous(&output);
+            let inputs = manifest::fingerprint(options, &output, previous.as_ref());
+            (inputs, previous)
+        }
+        _ => (None, None),
     };
-    if let Some(inputs) = &inputs
-        && let Some(record) = manifest::unchanged(&output, inputs)
+    if let (Some(inputs), Some(previous)) = (&inputs, previous)
+        && let Some(record) = manifest::unchanged(&output, previous, inputs)
     {
         // What builds killed before they finished left beside it goes, as
         // at the start of any build that writes.
@@ -205,7 +209,7 @@ pub fn build_with(
         let site = staging
             .finish(|| manifest::forget(&output))
             .map_err(Failure::Io)?;
-        if let Some(inputs) = &inputs {
+        if let Some(inputs) = inputs {
             // Without a record, the next build is a full one: nothing is lost.
             let _ = manifest::record(&output, inputs, pages, counts, &diags, site);
         }

@@ -723,6 +723,10 @@ fn a_rebuild_with_no_change_stops_early_unless_the_site_or_its_inputs_changed() 
     fs::write(out.join("stray.html"), "stray").unwrap();
     run(None);
     assert_eq!(read_site(&out), site);
+    fs::create_dir_all(out.join("claims/stray")).unwrap();
+    fs::write(out.join("claims/stray/page.html"), "stray").unwrap();
+    assert_ne!(run(None).timings.laps()[0].stage, "unchanged");
+    assert_eq!(read_site(&out), site);
 
     // Another option or an edited input: a full build.
     let with_address = run(Some("https://example.org/b/"));
