@@ -101,6 +101,7 @@ pub fn build_with(
         (true, None) => {
             let previous = manifest::previous(&output);
             let inputs = manifest::fingerprint(options, &output, previous.as_ref());
+            timings.lap("inputs");
             (inputs, previous)
         }
         _ => (None, None),
