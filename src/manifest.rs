@@ -125,6 +125,8 @@ pub struct Inputs {
     files: Vec<Input>,
     /// When the files were looked at, in nanoseconds since 1970.
     at: u64,
+    /// How many of them were read, their stamps not being as recorded.
+    read: usize,
 }
 
 /// The record of the last build into `output`, if there is one this
@@ -174,6 +176,7 @@ pub fn fingerprint(
                 .collect()
         })
         .unwrap_or_default();
+    let read = std::sync::atomic::AtomicUsize::new(0);
     let inputs: Vec<Input> = files
         .par_iter()
         .map(|entry| {
@@ -194,6 +197,7 @@ pub fn fingerprint(
                 return Some((*input).clone());
             }
             let bytes = fs::read(file).ok()?;
+            read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let mut hasher = blake3::Hasher::new();
             hasher.update(
                 file.strip_prefix(root)
@@ -237,16 +241,27 @@ pub fn fingerprint(
         hash: hasher.finalize(),
         files: inputs,
         at,
+        read: read.into_inner(),
     })
 }
 
 /// The record of `output`, if the site there was made from `inputs` and its
 /// files are still as the record says: none added, removed or changed.
-pub fn unchanged(output: &Path, record: Record, inputs: &Inputs) -> Option<Record> {
-    if record.inputs != inputs.hash.to_hex().as_str() {
+/// When some input files had to be read (touched, or copied, with their
+/// contents as they were), the record takes their new stamps, so that the
+/// next build need not read them again.
+pub fn unchanged(output: &Path, mut record: Record, inputs: &Inputs) -> Option<Record> {
+    if record.inputs != inputs.hash.to_hex().as_str() || !intact(output, &record.files) {
         return None;
     }
-    intact(output, &record.files).then_some(record)
+    if inputs.read > 0 {
+        record.sources = inputs.files.clone();
+        record.at = inputs.at;
+        // Without the new stamps, the next build reads those files again:
+        // nothing is lost.
+        let _ = write(output, &record);
+    }
+    Some(record)
 }
 
 /// Whether the site at `output` has exactly the `files` recorded, each of
@@ -420,9 +435,16 @@ pub fn record(
             })
             .collect(),
     };
+    write(output, &record)
+}
+
+/// Writes the record of `output` whole: into a file beside it, then renamed
+/// into place, so that a build killed meanwhile leaves the old record or
+/// none.
+fn write(output: &Path, record: &Record) -> Result<()> {
     let path = path_of(output);
     let partial = path.with_extension("json.partial");
-    fs::write(&partial, serde_json::to_vec(&record)?)
+    fs::write(&partial, serde_json::to_vec(record)?)
         .with_context(|| format!("writing {}", partial.display()))?;
     fs::rename(&partial, &path).with_context(|| format!("writing {}", path.display()))
 }
@@ -490,6 +512,35 @@ mod tests {
             .map(|f| f.path.as_str())
             .collect();
         assert_eq!(read, ["content/briefing.yaml"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_build_that_read_unchanged_files_again_records_their_new_stamps() {
+        let (dir, options) = briefing();
+        let out = dir.path().join("public");
+        fs::create_dir_all(&out).unwrap();
+        let first = fingerprint(&options, &out, None).unwrap();
+        // A record from an hour later, but for one file whose stamp has
+        // changed since (it was touched, its contents as they were).
+        let mut record = Record {
+            format: FORMAT,
+            inputs: first.hash.to_hex().to_string(),
+            at: first.at + 3_600_000_000_000,
+            sources: first.files,
+            pages: 0,
+            counts: [0; 4],
+            files: Vec::new(),
+            warnings: Vec::new(),
+        };
+        record.sources[0].stamp.modified -= 1;
+        let again = fingerprint(&options, &out, Some(&record)).unwrap();
+        assert_eq!(again.read, 1);
+        assert!(unchanged(&out, record, &again).is_some());
+        let recorded = previous(&out).unwrap();
+        let stamps = |files: &[Input]| files.iter().map(|f| f.stamp).collect::<Vec<_>>();
+        assert_eq!(stamps(&recorded.sources), stamps(&again.files));
+        assert_eq!(recorded.at, again.at);
     }
 
     #[test]
