@@ -467,26 +467,28 @@ mod tests {
         (dir, options)
     }
 
-    /// A record of `inputs` in which every file's hash is replaced by a
-    /// made-up one, taken `age` nanoseconds after the files were looked at.
-    fn record_with_made_up_hashes(inputs: Inputs, age: u64) -> Record {
+    /// A record of `inputs` taken `age` nanoseconds after the files were
+    /// looked at, of an empty site.
+    fn record_after(inputs: Inputs, age: u64) -> Record {
         Record {
             format: FORMAT,
             inputs: inputs.hash.to_hex().to_string(),
             at: inputs.at + age,
-            sources: inputs
-                .files
-                .into_iter()
-                .map(|input| Input {
-                    hash: "made up".into(),
-                    ..input
-                })
-                .collect(),
+            sources: inputs.files,
             pages: 0,
             counts: [0; 4],
             files: Vec::new(),
             warnings: Vec::new(),
         }
+    }
+
+    /// The same, with every file's hash replaced by a made-up one.
+    fn record_with_made_up_hashes(inputs: Inputs, age: u64) -> Record {
+        let mut record = record_after(inputs, age);
+        for input in &mut record.sources {
+            input.hash = "made up".into();
+        }
+        record
     }
 
     #[cfg(unix)]
@@ -523,16 +525,7 @@ mod tests {
         let first = fingerprint(&options, &out, None).unwrap();
         // A record from an hour later, but for one file whose stamp has
         // changed since (it was touched, its contents as they were).
-        let mut record = Record {
-            format: FORMAT,
-            inputs: first.hash.to_hex().to_string(),
-            at: first.at + 3_600_000_000_000,
-            sources: first.files,
-            pages: 0,
-            counts: [0; 4],
-            files: Vec::new(),
-            warnings: Vec::new(),
-        };
+        let mut record = record_after(first, 3_600_000_000_000);
         record.sources[0].stamp.modified -= 1;
         let again = fingerprint(&options, &out, Some(&record)).unwrap();
         assert_eq!(again.read, 1);
