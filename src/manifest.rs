@@ -181,7 +181,8 @@ pub fn fingerprint(
         .par_iter()
         .map(|entry| {
             let file = entry.path();
-            let path = file.strip_prefix(root).unwrap_or(file).to_string_lossy();
+            let relative = file.strip_prefix(root).unwrap_or(file);
+            let path = relative.to_string_lossy();
             // A link is read through, so its target's metadata is the one
             // that tells of the contents.
             let meta = if entry.path_is_symlink() {
@@ -199,12 +200,7 @@ pub fn fingerprint(
             let bytes = fs::read(file).ok()?;
             read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let mut hasher = blake3::Hasher::new();
-            hasher.update(
-                file.strip_prefix(root)
-                    .unwrap_or(file)
-                    .as_os_str()
-                    .as_encoded_bytes(),
-            );
+            hasher.update(relative.as_os_str().as_encoded_bytes());
             hasher.update(&[0]);
             hasher.update(&bytes);
             Some(Input {
