@@ -95,19 +95,23 @@ struct Stamp {
 /// the kernel's coarse clock behind the system's.
 const RACY: u64 = 2_000_000_000;
 
+/// A time the system gives as seconds and nanoseconds since 1970, in
+/// nanoseconds; `None` before 1970 or past what 64 bits hold.
+#[cfg(unix)]
+fn since_1970(secs: i64, nanos: i64) -> Option<u64> {
+    u64::try_from(secs)
+        .ok()?
+        .checked_mul(1_000_000_000)?
+        .checked_add(u64::try_from(nanos).ok()?)
+}
+
 #[cfg(unix)]
 fn stamp(meta: &fs::Metadata) -> Option<Stamp> {
     use std::os::unix::fs::MetadataExt;
-    let nanos = |secs: i64, nsecs: i64| {
-        u64::try_from(secs)
-            .ok()?
-            .checked_mul(1_000_000_000)?
-            .checked_add(u64::try_from(nsecs).ok()?)
-    };
     Some(Stamp {
         len: meta.len(),
-        modified: nanos(meta.mtime(), meta.mtime_nsec())?,
-        changed: nanos(meta.ctime(), meta.ctime_nsec())?,
+        modified: since_1970(meta.mtime(), meta.mtime_nsec())?,
+        changed: since_1970(meta.ctime(), meta.ctime_nsec())?,
         inode: meta.ino(),
     })
 }
@@ -334,10 +338,7 @@ fn as_recorded(folder: &Path, files: &[(&str, u64, u64)]) -> bool {
                 return false;
             };
             let regular = u32::from(stat.stx_mode) & 0o170000 == 0o100000;
-            let modified = u64::try_from(stat.stx_mtime.tv_sec)
-                .ok()
-                .and_then(|s| s.checked_mul(1_000_000_000))
-                .and_then(|n| n.checked_add(u64::from(stat.stx_mtime.tv_nsec)));
+            let modified = since_1970(stat.stx_mtime.tv_sec, i64::from(stat.stx_mtime.tv_nsec));
             regular && stat.stx_size == len && modified == Some(time)
         })
     })
