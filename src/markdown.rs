@@ -407,6 +407,13 @@ impl<'a> ActiveMarks<'a> {
 /// Emits `text` (starting at `base` in the visible text) as pieces wrapped in
 /// the marks that cover them (`marks`: those that touch it, from
 /// [`ActiveMarks::over`]): highlights outside, a mention link inside.
+///
+/// Line breaks are shown as the unmarked text shows them: a piece never
+/// ends between the CR and the LF of a line ending (a browser reads CR,
+/// an element, LF as two breaks), and a line ending that ends the text
+/// is left outside every mark, so that the text is still what ends it
+/// (pulldown-cmark's writer puts a line break before the next block when
+/// what it wrote last did not end with one).
 fn splice<'a, 'e>(
     out: &mut Vec<Event<'e>>,
     text: &'e str,
@@ -416,28 +423,39 @@ fn splice<'a, 'e>(
     in_code: bool,
 ) {
     let end = base + text.len();
-    let touching: Vec<&Mark> = marks
+    let body_end = end - trailing_line_ending(text);
+    let bytes = text.as_bytes();
+    let inside_crlf =
+        |p: usize| p > base && p < end && bytes[p - base - 1] == b'\r' && bytes[p - base] == b'\n';
+    let place = |p: usize| {
+        let p = p.clamp(base, body_end);
+        if inside_crlf(p) { p + 1 } else { p }
+    };
+    // Each mark's piece of this text, where it starts and ends.
+    let spans: Vec<(usize, usize, &Mark)> = marks
         .iter()
         .copied()
         .filter(|m| !(in_code && matches!(m.kind, MarkKind::Mention { .. })))
+        .map(|m| (place(m.range.start), place(m.range.end), m))
+        .filter(|(start, end, _)| start < end)
         .collect();
-    if touching.is_empty() {
+    if spans.is_empty() {
         push_text(out, text, in_code);
         return;
     }
-    let mut cuts: Vec<usize> = vec![base, end];
-    for m in &touching {
-        cuts.extend([m.range.start.clamp(base, end), m.range.end.clamp(base, end)]);
+    let mut cuts: Vec<usize> = vec![base, body_end, end];
+    for (start, end, _) in &spans {
+        cuts.extend([*start, *end]);
     }
     cuts.sort_unstable();
     cuts.dedup();
     let mut stack: Vec<&Mark> = Vec::new();
     for pair in cuts.windows(2) {
         let (a, b) = (pair[0], pair[1]);
-        let mut wanted: Vec<&Mark> = touching
+        let mut wanted: Vec<&Mark> = spans
             .iter()
-            .copied()
-            .filter(|m| m.range.start <= a && m.range.end >= b)
+            .filter(|(start, end, _)| *start <= a && *end >= b)
+            .map(|(_, _, m)| *m)
             .collect();
         // Highlights nest outside mentions; earlier-starting highlights outside later ones.
         wanted.sort_by_key(|m| {
@@ -466,11 +484,30 @@ fn splice<'a, 'e>(
     }
 }
 
-fn push_text<'e>(out: &mut Vec<Event<'e>>, text: &'e str, in_code: bool) {
-    if in_code {
-        out.push(Event::Html(escape(text).into()));
+/// How many bytes of line ending end `text`: CR LF, LF or CR.
+fn trailing_line_ending(text: &str) -> usize {
+    if text.ends_with("\r\n") {
+        2
+    } else if text.ends_with(['\n', '\r']) {
+        1
     } else {
-        out.push(Event::Text(text.into()));
+        0
+    }
+}
+
+/// Pushes a piece of text; its line endings, CR LF or CR, are written as
+/// LF, which is what a browser reads them as, so that no element spliced
+/// between two pieces can part a CR from its LF.
+fn push_text<'e>(out: &mut Vec<Event<'e>>, text: &'e str, in_code: bool) {
+    let text: CowStr<'e> = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n").into()
+    } else {
+        text.into()
+    };
+    if in_code {
+        out.push(Event::Html(escape(&text).into()));
+    } else {
+        out.push(Event::Text(text));
     }
 }
 
@@ -676,6 +713,68 @@ mod tests {
         assert_eq!(doc.text, "Before  after.\n");
         let html = render(&doc, &[], &[], "");
         assert!(html.contains(r#"alt="a photo of Petro""#), "{html}");
+    }
+
+    /// The text of an HTML fragment as a browser has it (html5ever turns
+    /// CR LF and a lone CR into LF, as browsers do).
+    fn visible(html: &str) -> String {
+        scraper::Html::parse_fragment(html)
+            .root_element()
+            .text()
+            .collect()
+    }
+
+    fn mention(range: Range<usize>) -> Mark<'static> {
+        Mark {
+            range,
+            kind: MarkKind::Mention {
+                href: "actors/x.html".into(),
+                anchor: "m-x-1".into(),
+                title: "X",
+                preview: "actors/x",
+            },
+        }
+    }
+
+    /// Raw HTML and code are shown with their line breaks, whatever their
+    /// line endings: a mark that ends or begins inside a CR LF, or at the
+    /// end of a line, changes nothing a reader sees. Every range of each
+    /// text is tried, as a highlight and as a mention.
+    #[test]
+    fn marks_keep_the_line_breaks_of_raw_html_and_code() {
+        let bodies = [
+            // What the fuzzer found: a raw HTML block with CR CR LF endings.
+            "<?\r\r\n\u{15}\n<\n<[l%?\r\r\n\u{15}\n<\n<[l%",
+            "<div>\r\none\r\ntwo\r\n</div>\r\n\r\nAfter.\r\n",
+            "<div>\rone\rtwo\r</div>\r\rAfter.\r",
+            "<div>\none\ntwo\n</div>\n\nAfter.\n",
+            "Text <b>\r\nbold</b>\r\nmore\r\n",
+            "```\r\nlet a = 1;\r\nlet b = 2;\r\n```\r\n\r\nAfter.\r\n",
+            "```\rlet a = 1;\rlet b = 2;\r```\r\rAfter.\r",
+            "    indented\r\n    code\r\n\r\nAfter.\r\n",
+            "Some `code` and\r\na line\r\n",
+        ];
+        for body in bodies {
+            let doc = Doc::parse(body, false);
+            let plain = visible(&render(&doc, &[], &[], ""));
+            let len = doc.text.len();
+            let bounds: Vec<usize> = (0..=len)
+                .filter(|&i| doc.text.is_char_boundary(i))
+                .collect();
+            for (i, &a) in bounds.iter().enumerate() {
+                for &b in &bounds[i + 1..] {
+                    for marks in [vec![hl(a..b, "q-a-1")], vec![mention(a..b)]] {
+                        let marked = render(&doc, &marks, &[], "");
+                        assert_eq!(
+                            visible(&marked),
+                            plain,
+                            "{body:?}, a mark over {a}..{b} ({:?}) changed the text: {marked:?}",
+                            &doc.text[a..b]
+                        );
+                    }
+                }
+            }
+        }
     }
 
     proptest::proptest! {
