@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::mentions::{Found, Matcher};
 use crate::model::{Model, Source};
 use crate::normalize::{Normalized, normalize};
@@ -209,18 +209,19 @@ pub fn locate(norm: &Normalized, source: &Source) -> Result<(usize, usize), Diag
     let quote = normalize(&source.quote);
     let all = norm.find_all(&quote);
     let err =
-        |code, message: String| Diagnostic::error(code, &source.loc.file, source.loc.span, message);
+        |code, message: String| Diagnostic::new(code, &source.loc.file, source.loc.span, message);
     if all.is_empty() {
-        return Err(
-            err("quote-not-found", "the quote is not in the article".into())
-                .with_help(closest_help(&norm.text, &quote)),
-        );
+        return Err(err(
+            Code::QuoteNotFound,
+            "the quote is not in the article".into(),
+        )
+        .with_help(closest_help(&norm.text, &quote)));
     }
     if let Some(n) = source.occurrence {
         return match all.get(n - 1) {
             Some(&start) => Ok((start, start + quote.len())),
             None => Err(err(
-                "occurrence-out-of-range",
+                Code::OccurrenceOutOfRange,
                 format!("`occurrence: {n}` asks for more than the article has: the quote occurs {} time{}", all.len(), plural(all.len())),
             )
             .with_help(format!("use an occurrence from 1 to {}", all.len()))),
@@ -247,12 +248,12 @@ pub fn locate(norm: &Normalized, source: &Source) -> Result<(usize, usize), Diag
     match chosen.as_slice() {
         [start] => Ok((*start, start + quote.len())),
         [] => Err(err(
-            "quote-context-not-found",
+            Code::QuoteContextNotFound,
             "no occurrence of the quote has the given prefix and suffix".into(),
         )
         .with_help(occurrences_help(&norm.text, &all, &all, quote.len()))),
         many => Err(err(
-            "ambiguous-quote",
+            Code::AmbiguousQuote,
             format!("the quote occurs {} times in the article", many.len()),
         )
         .with_help(occurrences_help(&norm.text, many, &all, quote.len()))),
@@ -495,7 +496,7 @@ fn warn_unnamed_entries(
     for (e, named) in model.entries.iter().zip(named) {
         if !named {
             diags.push(
-                Diagnostic::warning("unused-entry", &e.loc.file, e.loc.span, format!("`{}` is never mentioned nor referred to", e.id))
+                Diagnostic::new(Code::UnusedEntry, &e.loc.file, e.loc.span, format!("`{}` is never mentioned nor referred to", e.id))
                     .with_help("add an alias that the texts use, refer to it from a claim or event, or remove it"),
             );
         }
@@ -545,7 +546,7 @@ mod tests {
     #[test]
     fn quotes_are_case_sensitive() {
         let e = find("Trump said so.", &source("trump said")).unwrap_err();
-        assert_eq!(e.code, "quote-not-found");
+        assert_eq!(e.code, Code::QuoteNotFound);
         assert!(e.help.unwrap().contains("Trump said"));
     }
 
@@ -553,7 +554,7 @@ mod tests {
     fn repeated_quotes_need_a_selector() {
         let body = "Petro said yes. Later Petro said no.";
         let e = find(body, &source("Petro said")).unwrap_err();
-        assert_eq!(e.code, "ambiguous-quote");
+        assert_eq!(e.code, Code::AmbiguousQuote);
         let help = e.help.as_deref().unwrap();
         assert!(
             help.contains(
@@ -576,7 +577,7 @@ mod tests {
         };
         assert_eq!(
             find(body, &third).unwrap_err().code,
-            "occurrence-out-of-range"
+            Code::OccurrenceOutOfRange
         );
         let by_prefix = Source {
             prefix: Some("Later".into()),

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_saphyr::{Location, Spanned};
 use walkdir::WalkDir;
 
-use crate::diagnostic::{Diagnostic, Sources, Span, did_you_mean};
+use crate::diagnostic::{Code, Diagnostic, Sources, Span, did_you_mean};
 use crate::limits::{Limits, Size};
 use crate::schema;
 
@@ -370,8 +370,8 @@ pub fn load(root: &Path, limits: &Limits) -> (Loaded, Vec<Diagnostic>) {
     let content = root.join("content");
     if !content.is_dir() {
         diags.push(
-            Diagnostic::error(
-                "no-content",
+            Diagnostic::new(
+                Code::NoContent,
                 Path::new("content"),
                 Span::file(),
                 format!("no `content` folder in {}", root.display()),
@@ -429,8 +429,13 @@ pub fn parse(
         loaded.briefing = parse_yaml::<RawBriefing>(&file, &text, 0, limits, &mut diags).flatten();
         if loaded.briefing.is_none() && !diags.iter().any(|d| d.file == file) {
             diags.push(
-                Diagnostic::error("missing-key", &file, Span::file(), "briefing.yaml is empty")
-                    .with_help("give the briefing at least a `title:`"),
+                Diagnostic::new(
+                    Code::MissingKey,
+                    &file,
+                    Span::file(),
+                    "briefing.yaml is empty",
+                )
+                .with_help("give the briefing at least a `title:`"),
             );
         }
         loaded.sources.insert(file, text);
@@ -480,8 +485,8 @@ pub fn parse(
     let claims = claims.into_inner();
     if claims > limits.claims {
         diags.push(
-            Diagnostic::error(
-                "limit-claims",
+            Diagnostic::new(
+                Code::LimitClaims,
                 Path::new("content/annotations"),
                 Span::file(),
                 format!(
@@ -528,8 +533,8 @@ pub fn files_in(
                     .and_then(|p| p.strip_prefix(root).ok())
                     .unwrap_or(Path::new(dir))
                     .to_path_buf();
-                diags.push(Diagnostic::error(
-                    "unreadable",
+                diags.push(Diagnostic::new(
+                    Code::Unreadable,
                     &path,
                     Span::file(),
                     format!("cannot read: {}", io_reason(err.io_error())),
@@ -548,8 +553,8 @@ pub fn files_in(
         // it stays in the briefing); a link to a folder is not followed.
         if entry.path_is_symlink() && entry.path().is_dir() {
             diags.push(
-                Diagnostic::warning(
-                    "ignored-file",
+                Diagnostic::new(
+                    Code::IgnoredFile,
                     relative,
                     Span::file(),
                     "this is a link to a folder, and links to folders are not followed",
@@ -571,8 +576,8 @@ pub fn files_in(
                     .collect::<Vec<_>>()
                     .join(" or ");
                 diags.push(
-                    Diagnostic::warning(
-                        "ignored-file",
+                    Diagnostic::new(
+                        Code::IgnoredFile,
                         relative,
                         Span::file(),
                         format!("this file is ignored: files here end in {wanted}"),
@@ -612,11 +617,11 @@ impl<'a> Reader<'a> {
 
     fn try_read(&self, file: &Path) -> Result<String, Diagnostic> {
         let refuse = |code, message: String, help: &str| {
-            Diagnostic::error(code, file, Span::file(), message).with_help(help)
+            Diagnostic::new(code, file, Span::file(), message).with_help(help)
         };
         let unreadable = |err: &std::io::Error| {
-            Diagnostic::error(
-                "unreadable",
+            Diagnostic::new(
+                Code::Unreadable,
                 file,
                 Span::file(),
                 format!("cannot read the file: {}", io_reason(Some(err))),
@@ -626,12 +631,12 @@ impl<'a> Reader<'a> {
         let real = fs::canonicalize(&path).map_err(|err| {
             match (err.kind(), fs::symlink_metadata(&path).is_ok()) {
                 (std::io::ErrorKind::NotFound, true) => refuse(
-                    "unreadable",
+                    Code::Unreadable,
                     "the file is a link to nothing: what it points to does not exist".into(),
                     "remove the link, or point it at a file in the briefing",
                 ),
                 (std::io::ErrorKind::NotFound, false) => refuse(
-                    "missing-file",
+                    Code::MissingFile,
                     "file not found".into(),
                     "a briefing needs content/briefing.yaml with at least a `title:`",
                 ),
@@ -642,7 +647,7 @@ impl<'a> Reader<'a> {
             && !real.starts_with(root)
         {
             return Err(refuse(
-                "outside-briefing",
+                Code::OutsideBriefing,
                 format!(
                     "the file leads out of the briefing's folder: it is a link to {}",
                     fs::read_link(&path).unwrap_or(real).display()
@@ -654,14 +659,14 @@ impl<'a> Reader<'a> {
         if !meta.is_file() {
             // Reading a pipe or a device could wait forever.
             return Err(refuse(
-                "unreadable",
+                Code::Unreadable,
                 "this is not a file but a pipe, socket or device".into(),
                 "only files are read: remove it, or put the file it stands for here",
             ));
         }
         if meta.len() > self.limits.file_size {
             return Err(refuse(
-                "limit-file-size",
+                Code::LimitFileSize,
                 format!(
                     "the file is {}, more than the limit of {} for one file",
                     Size(meta.len()),
@@ -678,8 +683,8 @@ impl<'a> Reader<'a> {
             let valid = err.utf8_error().valid_up_to();
             let good = String::from_utf8_lossy(&err.as_bytes()[..valid]);
             let span = Span::from_offset(&good, good.len(), 1);
-            Diagnostic::error(
-                "not-utf8",
+            Diagnostic::new(
+                Code::NotUtf8,
                 file,
                 Span::new(span.line, span.column, 1),
                 "the file is not valid UTF-8",
@@ -718,7 +723,7 @@ fn parse_article(
     let id = file.file_stem()?.to_string_lossy().into_owned();
     let Some((yaml, body, body_line)) = split_front_matter(text) else {
         diags.push(
-            Diagnostic::error("no-front-matter", file, Span::new(1, 1, 1), "the article has no front matter")
+            Diagnostic::new(Code::NoFrontMatter, file, Span::new(1, 1, 1), "the article has no front matter")
                 .with_help("start the file with a line `---`, the article's `title:` and `outlet:`, and another line `---`"),
         );
         return None;
@@ -726,8 +731,8 @@ fn parse_article(
     let front = parse_yaml::<RawFrontMatter>(file, yaml, 1, limits, diags)?;
     let Some(front) = front else {
         diags.push(
-            Diagnostic::error(
-                "missing-key",
+            Diagnostic::new(
+                Code::MissingKey,
                 file,
                 Span::new(1, 1, 3),
                 "the front matter is empty",
@@ -829,13 +834,13 @@ fn yaml_diagnostic(
             "the keys allowed here are: {}",
             allowed.join(", ")
         ));
-        return Diagnostic::error("unknown-key", file, span, format!("unknown key `{key}`"))
+        return Diagnostic::new(Code::UnknownKey, file, span, format!("unknown key `{key}`"))
             .with_help(help);
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let key = rest.trim_end_matches('`');
-        return Diagnostic::error(
-            "missing-key",
+        return Diagnostic::new(
+            Code::MissingKey,
             file,
             span,
             format!("missing required key `{key}`"),
@@ -844,8 +849,8 @@ fn yaml_diagnostic(
     }
     if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
         let key = rest.split(',').next().unwrap_or(rest);
-        return Diagnostic::error(
-            "duplicate-key",
+        return Diagnostic::new(
+            Code::DuplicateKey,
             file,
             span,
             format!("the key `{key}` is given twice"),
@@ -853,8 +858,8 @@ fn yaml_diagnostic(
         .with_help("keep one of them");
     }
     if message.starts_with("cannot deserialize null into string") {
-        return Diagnostic::error(
-            "wrong-type",
+        return Diagnostic::new(
+            Code::WrongType,
             file,
             span,
             "expected a text value here, found nothing",
@@ -862,7 +867,8 @@ fn yaml_diagnostic(
         .with_help("write the value after the colon, or remove the key");
     }
     let wrong_type = |what: &str, help: &str| {
-        Diagnostic::error("wrong-type", file, span, format!("expected {what} here")).with_help(help)
+        Diagnostic::new(Code::WrongType, file, span, format!("expected {what} here"))
+            .with_help(help)
     };
     match message {
         "expected sequence start" => wrong_type(
@@ -877,15 +883,15 @@ fn yaml_diagnostic(
             "a text value",
             "write plain text; quote it if it starts with `[`, `{`, `*`, `&` or `!`",
         ),
-        m if m.starts_with("invalid type") => Diagnostic::error(
-            "wrong-type",
+        m if m.starts_with("invalid type") => Diagnostic::new(
+            Code::WrongType,
             file,
             span,
             m.replace("a sequence", "a list")
                 .replace("a map", "a mapping"),
         ),
-        m => Diagnostic::error(
-            "yaml-syntax",
+        m => Diagnostic::new(
+            Code::YamlSyntax,
             file,
             span,
             format!("the YAML does not parse: {m}"),
@@ -909,7 +915,7 @@ fn budget_diagnostic(
         err = error;
     }
     let error = |message: String, help: &str| {
-        Some(Diagnostic::error("limit-yaml", file, span, message).with_help(help))
+        Some(Diagnostic::new(Code::LimitYaml, file, span, message).with_help(help))
     };
     let deep_help = "nothing in a briefing nests more than five levels deep: look for an unclosed `[` or `{`, or indentation that runs away";
     let alias_help = "write the repeated values out instead of `*name` aliases";

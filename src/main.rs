@@ -371,7 +371,7 @@ fn main() -> ExitCode {
             );
             ExitCode::from(1)
         }
-        Err(Failure::Io(err)) => {
+        Err(Failure::Io(err) | Failure::Usage(err)) => {
             print_io_error(&err);
             ExitCode::from(2)
         }
@@ -392,7 +392,7 @@ fn check_json(options: &BuildOptions) -> ExitCode {
     let (diagnostics, code) = match build(options) {
         Ok(outcome) => (outcome.diagnostics, ExitCode::SUCCESS),
         Err(Failure::Content { diagnostics, .. }) => (diagnostics, ExitCode::from(1)),
-        Err(Failure::Io(err)) => {
+        Err(Failure::Io(err) | Failure::Usage(err)) => {
             print_io_error(&err);
             return ExitCode::from(2);
         }
@@ -495,7 +495,7 @@ fn export(
             eprintln!("export stopped: the content has errors");
             return ExitCode::from(1);
         }
-        Err(Failure::Io(err)) => {
+        Err(Failure::Io(err) | Failure::Usage(err)) => {
             print_io_error(&err);
             return ExitCode::from(2);
         }

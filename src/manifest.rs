@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
-use crate::diagnostic::{Diagnostic, Severity, Sources, Span};
+use crate::diagnostic::{Code, Diagnostic, Severity, Sources, Span};
 use crate::limits::Limits;
 use crate::load::Reader;
 use crate::pipeline::BuildOptions;
@@ -361,23 +361,24 @@ impl Record {
         let diagnostics = self
             .warnings
             .iter()
-            .map(|w| {
+            .filter_map(|w| {
+                // The record is of this program (its fingerprint says so),
+                // so every code it holds is one of its own.
+                let code = Code::from_name(&w.code)?;
                 // A file that cannot be read now is shown without its text.
                 if sources.get(&w.file).is_none()
                     && let Some(text) = reader.read(&w.file, &mut Vec::new())
                 {
                     sources.insert(w.file.clone(), text);
                 }
-                Diagnostic {
+                Some(Diagnostic {
                     severity: Severity::Warning,
-                    // Codes are static in the program; a recorded one is
-                    // made so once per run, for the few warnings shown.
-                    code: Box::leak(w.code.clone().into_boxed_str()),
+                    code,
                     file: w.file.clone(),
                     span: Span::new(w.line, w.column, w.len),
                     message: w.message.clone(),
                     help: w.help.clone(),
-                }
+                })
             })
             .collect();
         (diagnostics, sources)
@@ -422,7 +423,7 @@ pub fn record(
             .iter()
             .filter(|d| !d.is_error())
             .map(|d| Warning {
-                code: d.code.to_string(),
+                code: d.code.name().to_string(),
                 file: d.file.clone(),
                 line: d.span.line,
                 column: d.span.column,

@@ -25,9 +25,13 @@ pub struct Matcher {
 }
 
 impl Matcher {
-    /// Builds one automaton over all names and aliases; the error says why
-    /// it could not be built (a glossary too large for the automaton).
-    pub fn new(entries: &[Entry]) -> Result<Matcher, String> {
+    /// Builds one automaton over all names and aliases. It is a DFA where
+    /// the glossary allows one (every page's text is searched, and the
+    /// glossary is built once a build: it costs memory in proportion to
+    /// the names, a few MB for thousands), else what aho-corasick finds
+    /// best; the error, for a glossary past what any automaton can hold,
+    /// says how many names it has.
+    pub fn new(entries: &[Entry]) -> anyhow::Result<Matcher> {
         let mut patterns = Vec::new();
         let mut owners = Vec::new();
         for (i, e) in entries.iter().enumerate().filter(|(_, e)| e.link_mentions) {
@@ -36,25 +40,30 @@ impl Matcher {
                 owners.push(i);
             }
         }
-        let automaton = match patterns.is_empty() {
-            true => None,
-            false => Some(
-                // A DFA: every page's text is searched, and the glossary
-                // is built once per build; it costs memory in proportion
-                // to the names, a few MB for thousands.
-                AhoCorasick::builder()
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .match_kind(MatchKind::Standard)
-                    .build(&patterns)
-                    .map_err(|err| {
-                        format!(
-                            "the {} names and aliases of the glossary cannot be searched: {err}",
-                            patterns.len()
-                        )
-                    })?,
-            ),
+        if patterns.is_empty() {
+            return Ok(Matcher {
+                automaton: None,
+                owners,
+            });
+        }
+        let build = |kind| {
+            AhoCorasick::builder()
+                .kind(kind)
+                .match_kind(MatchKind::Standard)
+                .build(&patterns)
         };
-        Ok(Matcher { automaton, owners })
+        let automaton = build(Some(AhoCorasickKind::DFA))
+            .or_else(|_| build(None))
+            .map_err(|err| {
+                anyhow::anyhow!(
+                    "the {} names and aliases of the glossary cannot be searched: {err}",
+                    patterns.len()
+                )
+            })?;
+        Ok(Matcher {
+            automaton: Some(automaton),
+            owners,
+        })
     }
 
     /// The mentions in `text`: whole words, the longest winning where two

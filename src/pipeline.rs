@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::anchor::Anchors;
-use crate::diagnostic::{self, Diagnostic, Sources};
+use crate::diagnostic::{self, Code, Diagnostic, Sources};
 use crate::limits::Limits;
 use crate::mentions::Matcher;
 use crate::model::Model;
@@ -69,8 +69,55 @@ pub enum Failure {
         /// The files read, for showing diagnostics.
         sources: Sources,
     },
+    /// The command line asks for something that cannot be done: a
+    /// `--base-url` that is not a web address, an `--output` that would
+    /// replace the briefing, a `--root` that is not a folder. Found before
+    /// any file of the briefing is read.
+    Usage(anyhow::Error),
     /// Reading or writing failed for a reason outside the content.
     Io(anyhow::Error),
+}
+
+/// Checks the options a user gave, before any file of the briefing is
+/// read, so that a mistake on the command line is said first and alone,
+/// whatever the content holds. Gives `--base-url` as the folder address
+/// the site uses.
+pub fn check_usage(options: &BuildOptions) -> Result<Option<String>, Failure> {
+    let usage = |message: String| Err(Failure::Usage(anyhow::anyhow!(message)));
+    let root = &options.root;
+    if !root.is_dir() {
+        let what = if root.exists() {
+            "is not a folder"
+        } else {
+            "does not exist"
+        };
+        return usage(format!(
+            "--root {}: the briefing's folder {what}; name the folder that holds content/",
+            root.display()
+        ));
+    }
+    if options.write {
+        let output = output_of(options);
+        write::check_output(root, &output).map_err(Failure::Usage)?;
+    }
+    let Some(url) = &options.base_url else {
+        return Ok(None);
+    };
+    let web = url.starts_with("https://") || url.starts_with("http://");
+    if !web || !resolve::is_allowed_url(url) {
+        return usage(format!(
+            "--base-url {url} is not an http or https address, e.g. https://example.org/briefing/"
+        ));
+    }
+    Ok(Some(resolve::folder_url(url.clone())))
+}
+
+/// Where a build writes its site: `--output`, or `ROOT/public`.
+fn output_of(options: &BuildOptions) -> PathBuf {
+    options
+        .output
+        .clone()
+        .unwrap_or_else(|| options.root.join("public"))
 }
 
 /// Builds the briefing at `options.root`.
@@ -87,14 +134,9 @@ pub fn build_with(
     cache: Option<&render::Cache>,
 ) -> Result<(Outcome, Vec<render::Output>), Failure> {
     let started = Instant::now();
+    check_usage(options)?;
     let root = &options.root;
-    let output = options
-        .output
-        .clone()
-        .unwrap_or_else(|| root.join("public"));
-    if options.write {
-        write::check_output(root, &output).map_err(Failure::Io)?;
-    }
+    let output = output_of(options);
     let mut timings = Timings::default();
     // A one-off build into a site made from the same inputs has nothing to do.
     let (inputs, previous) = match (options.write, cache) {
@@ -147,15 +189,19 @@ pub fn build_with(
     if diags.iter().any(Diagnostic::is_error) {
         // These warnings follow from entries that errors left out: noise until the errors are fixed.
         diags.retain(|d| {
-            d.is_error() || !matches!(d.code, "uncited-article" | "unused-entry" | "empty-topic")
+            d.is_error()
+                || !matches!(
+                    d.code,
+                    Code::UncitedArticle | Code::UnusedEntry | Code::EmptyTopic
+                )
         });
     }
     // Feed and sitemap need absolute addresses. `serve` builds for one
     // person's browser and does not warn.
     if model.meta.base_url.is_none() && cache.is_none() && !diags.iter().any(Diagnostic::is_error) {
         diags.push(
-            Diagnostic::warning(
-                "no-base-url",
+            Diagnostic::new(
+                Code::NoBaseUrl,
                 &load::briefing_file(),
                 diagnostic::Span::file(),
                 "feed.xml and sitemap.xml are not written: they need the address the site will have",
@@ -303,6 +349,7 @@ pub struct Analysis {
 /// `options.base_url`. Stops with the diagnostics when the files cannot be
 /// read or checked; errors of anchoring are left in the analysis.
 pub fn analyse(options: &BuildOptions, timings: &mut Timings) -> Result<Analysis, Failure> {
+    let base_url = check_usage(options)?;
     let progress = options.progress.as_ref();
     let stage = |name| progress.inspect(|p| p.stage(name, None));
     stage("reading");
@@ -331,27 +378,10 @@ pub fn analyse(options: &BuildOptions, timings: &mut Timings) -> Result<Analysis
     let Some(mut model) = model else {
         return Err(stop(diags, sources));
     };
-    if let Some(url) = &options.base_url {
-        let web = url.starts_with("https://") || url.starts_with("http://");
-        if !web || !resolve::is_allowed_url(url) {
-            return Err(Failure::Io(anyhow::anyhow!(
-                "--base-url {url} is not an http or https address, e.g. https://example.org/briefing/"
-            )));
-        }
-        model.meta.base_url = Some(resolve::folder_url(url.clone()));
+    if base_url.is_some() {
+        model.meta.base_url = base_url;
     }
-    let matcher = match Matcher::new(&model.entries) {
-        Ok(matcher) => matcher,
-        Err(message) => {
-            diags.push(Diagnostic::error(
-                "glossary-too-large",
-                std::path::Path::new("content/annotations"),
-                diagnostic::Span::file(),
-                message,
-            ));
-            return Err(stop(diags, sources));
-        }
-    };
+    let matcher = Matcher::new(&model.entries).map_err(Failure::Io)?;
     timings.lap("checking");
     stage("anchoring");
     let (anchors, anchor_diags) = anchor::anchor(&model, &matcher);

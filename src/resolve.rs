@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::date::Date;
-use crate::diagnostic::{Diagnostic, Span, did_you_mean};
+use crate::diagnostic::{Code, Diagnostic, Span, did_you_mean};
 use crate::load::{Loaded, RawArticle, RawClaim, RawEvent, RawSource, S, briefing_file, span_of};
 use crate::markdown::{self, Doc};
 use crate::model::*;
@@ -86,28 +86,18 @@ impl Resolver {
         self.diags.last_mut().expect("just pushed")
     }
 
-    fn error(
-        &mut self,
-        code: &'static str,
-        loc: &Loc,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
-        self.report(Diagnostic::error(code, &loc.file, loc.span, message))
+    fn error(&mut self, code: Code, loc: &Loc, message: impl Into<String>) -> &mut Diagnostic {
+        self.report(Diagnostic::new(code, &loc.file, loc.span, message))
     }
 
-    fn warning(
-        &mut self,
-        code: &'static str,
-        loc: &Loc,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
-        self.report(Diagnostic::warning(code, &loc.file, loc.span, message))
+    fn warning(&mut self, code: Code, loc: &Loc, message: impl Into<String>) -> &mut Diagnostic {
+        self.report(Diagnostic::new(code, &loc.file, loc.span, message))
     }
 
     /// Checks an id's form and uniqueness and registers it; false if it is unusable.
     fn define(&mut self, ids: &mut Ids, kind: &str, id: &str, loc: Loc) -> bool {
         if let Err(message) = check_id(id) {
-            self.error("invalid-id", &loc, message);
+            self.error(Code::InvalidId, &loc, message);
             return false;
         }
         if let Some(&first) = ids.index.get(id) {
@@ -119,7 +109,7 @@ impl Resolver {
                 first.span.column
             );
             self.error(
-                "duplicate-id",
+                Code::DuplicateId,
                 &loc,
                 format!("the {kind} id `{id}` is defined twice"),
             )
@@ -152,7 +142,7 @@ impl Resolver {
             None => format!("the {kind} ids are: {}", shorten(&names)),
         };
         self.error(
-            "unknown-reference",
+            Code::UnknownReference,
             &loc,
             format!("there is no {kind} `{}`", value.value),
         )
@@ -165,7 +155,7 @@ impl Resolver {
             Ok(date) => Some(date),
             Err(message) => {
                 let loc = loc_of(file, value, line_offset);
-                self.error("invalid-date", &loc, message);
+                self.error(Code::InvalidDate, &loc, message);
                 None
             }
         }
@@ -178,7 +168,7 @@ impl Resolver {
         }
         let loc = loc_of(file, value, line_offset);
         self.error(
-            "invalid-url",
+            Code::InvalidUrl,
             &loc,
             format!("`{url}` is not an http, https or mailto address"),
         )
@@ -206,7 +196,7 @@ impl Resolver {
             None => format!("{what} is one of: {}", names.join(", ")),
         };
         self.error(
-            "invalid-value",
+            Code::InvalidValue,
             &loc,
             format!("`{}` is not a valid {what}", value.value),
         )
@@ -342,7 +332,7 @@ fn check_language(r: &mut Resolver, lang: &S<String>, file: &Path) {
     if !ok {
         let loc = loc_of(file, lang, 0);
         r.error(
-            "invalid-language",
+            Code::InvalidLanguage,
             &loc,
             format!("`{}` is not a BCP 47 language tag", lang.value),
         )
@@ -495,7 +485,7 @@ fn check_alias_conflicts(r: &mut Resolver, entries: &[Entry]) {
                         other.loc.span.line
                     );
                     r.error(
-                        "alias-conflict",
+                        Code::AliasConflict,
                         &e.loc,
                         format!(
                             "the alias `{alias}` of `{}` is claimed by `{}` too",
@@ -545,7 +535,7 @@ fn claims(
         if c.sources.value.is_empty() {
             let sloc = loc_of(file, &c.sources, 0);
             r.error(
-                "no-sources",
+                Code::NoSources,
                 &sloc,
                 format!("the claim `{}` has no sources", c.id.value),
             )
@@ -583,7 +573,7 @@ fn claims(
         };
         if claim.by.is_none() && c.by.is_none() && c.about.is_empty() {
             r.warning(
-                "claim-without-actor",
+                Code::ClaimWithoutActor,
                 &claim.loc,
                 format!("the claim `{}` has neither `by` nor `about`", claim.id),
             )
@@ -603,7 +593,7 @@ fn claims(
             if i == j {
                 let loc = loc_of(file, &rel.claim, 0);
                 r.error(
-                    "self-relation",
+                    Code::SelfRelation,
                     &loc,
                     format!("the claim `{}` relates to itself", c.id.value),
                 )
@@ -629,7 +619,7 @@ fn sources(
         let article = r.refer(articles, "article", &s.article, file, 0);
         let loc = loc_of(file, &s.quote, 0);
         if crate::normalize::normalize(&s.quote.value).is_empty() {
-            r.error("empty-quote", &loc, "the quote is empty").help =
+            r.error(Code::EmptyQuote, &loc, "the quote is empty").help =
                 Some("copy the passage of the article that supports this".into());
             continue;
         }
@@ -637,7 +627,7 @@ fn sources(
             Some(o) if o.value < 1 => {
                 let oloc = loc_of(file, o, 0);
                 r.error(
-                    "invalid-occurrence",
+                    Code::InvalidOccurrence,
                     &oloc,
                     format!("`occurrence: {}` must be 1 or more", o.value),
                 )
@@ -650,7 +640,7 @@ fn sources(
         if let (Some(o), true) = (&s.occurrence, s.prefix.is_some() || s.suffix.is_some()) {
             let oloc = loc_of(file, o, 0);
             r.error(
-                "ambiguous-selector",
+                Code::AmbiguousSelector,
                 &oloc,
                 "`occurrence` and `prefix`/`suffix` are given together",
             )
@@ -806,7 +796,7 @@ fn check_links(r: &mut Resolver, model: &Model) {
 fn check_link(r: &mut Resolver, known: &HashMap<&str, Vec<&str>>, dest: &str, loc: &Loc) {
     let Some(path) = dest.strip_prefix("@/") else {
         if !is_allowed_url(dest) {
-            r.error("invalid-link", loc, format!("the link `{dest}` is not allowed"))
+            r.error(Code::InvalidLink, loc, format!("the link `{dest}` is not allowed"))
                 .help = Some("links are http, https or mailto addresses, or @/articles/ID, @/claims/ID, @/actors/ID, @/terms/ID, @/events/ID".into());
         }
         return;
@@ -818,7 +808,7 @@ fn check_link(r: &mut Resolver, known: &HashMap<&str, Vec<&str>>, dest: &str, lo
             None => "internal links are @/articles/ID, @/claims/ID, @/actors/ID, @/terms/ID or @/events/ID".into(),
         };
         r.error(
-            "invalid-link",
+            Code::InvalidLink,
             loc,
             format!("`{dest}` is not an internal link"),
         )
@@ -831,7 +821,7 @@ fn check_link(r: &mut Resolver, known: &HashMap<&str, Vec<&str>>, dest: &str, lo
             None => format!("no page `{kind}/{id}` exists"),
         };
         r.error(
-            "broken-link",
+            Code::BrokenLink,
             loc,
             format!("the link `{dest}` points to nothing"),
         )
@@ -856,7 +846,7 @@ fn warn_unused(r: &mut Resolver, model: &Model) {
                 span: Span::new(1, 1, 3),
             };
             r.warning(
-                "uncited-article",
+                Code::UncitedArticle,
                 &loc,
                 format!("no claim cites the article `{}`", a.id),
             )
@@ -866,7 +856,7 @@ fn warn_unused(r: &mut Resolver, model: &Model) {
     for (t, used) in model.topics.iter().zip(topic_used) {
         if !used {
             r.warning(
-                "empty-topic",
+                Code::EmptyTopic,
                 &t.loc,
                 format!("the topic `{}` has no claims", t.id),
             )

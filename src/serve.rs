@@ -219,7 +219,7 @@ fn rebuild(state: &State, why: &str) {
             eprintln!("{why}: the build failed; still serving the last good site");
             site.errors = Some(text);
         }
-        Ok(Err(Failure::Io(err))) => {
+        Ok(Err(Failure::Io(err) | Failure::Usage(err))) => {
             let text = format!("error: {err:#}");
             eprintln!("{text}");
             site.errors = Some(text);

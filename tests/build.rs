@@ -62,7 +62,7 @@ fn built(root: &Path) -> (tempfile::TempDir, BTreeMap<String, Vec<u8>>) {
                 diagnostics,
                 sources,
             } => panic!("{}", sources.render_all(&diagnostics)),
-            Failure::Io(e) => panic!("{e:#}"),
+            Failure::Io(e) | Failure::Usage(e) => panic!("{e:#}"),
         }
     }
     let site = read_site(&out);
@@ -499,7 +499,11 @@ fn a_failed_build_leaves_the_previous_site_exactly_as_it_was() {
     fs::write(&claims, text).unwrap();
     match build_into(&root, &out) {
         Err(Failure::Content { diagnostics, .. }) => {
-            assert!(diagnostics.iter().any(|d| d.code == "quote-not-found"))
+            assert!(
+                diagnostics
+                    .iter()
+                    .any(|d| d.code.name() == "quote-not-found")
+            )
         }
         other => panic!(
             "expected a content failure, got {:?}",
@@ -954,7 +958,7 @@ fn without_base_url_there_is_no_feed_nor_sitemap_and_a_warning_says_how() {
     let warning = outcome
         .diagnostics
         .iter()
-        .find(|d| d.code == "no-base-url")
+        .find(|d| d.code.name() == "no-base-url")
         .expect("a warning");
     assert!(warning.help.as_deref().unwrap().contains("--base-url"));
     // --base-url on the command line brings them back.
@@ -992,7 +996,7 @@ fn a_cache_of_pages_renders_again_only_what_an_edit_changed() {
             diagnostics,
             sources,
         }) => panic!("{}", sources.render_all(&diagnostics)),
-        Err(Failure::Io(e)) => panic!("{e:#}"),
+        Err(Failure::Io(e) | Failure::Usage(e)) => panic!("{e:#}"),
     };
     let build = || build_from(&cache);
     let (pages, first) = build();

@@ -211,3 +211,77 @@ fn export_csv_writes_a_table_per_kind_with_a_row_per_claim_source() {
         1
     );
 }
+
+/// A mistake on the command line is said first and alone, with exit code 2,
+/// before any file of the briefing is read: the briefing here has errors,
+/// and none of them is reported.
+#[test]
+fn usage_errors_are_reported_before_the_content_with_exit_code_2() {
+    let broken = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/errors/quote-not-found");
+    let broken = broken.to_str().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("site");
+    let out = out.to_str().unwrap();
+    let inside = format!("{broken}/content/site");
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &[
+                "build",
+                "--root",
+                broken,
+                "--output",
+                out,
+                "--base-url",
+                "ftp://example.org/",
+            ],
+            "--base-url ftp://example.org/ is not an http or https address",
+        ),
+        (
+            &[
+                "build",
+                "--root",
+                broken,
+                "--output",
+                out,
+                "--base-url",
+                "javascript:alert(1)",
+            ],
+            "--base-url javascript:alert(1) is not an http or https address",
+        ),
+        (
+            &[
+                "export",
+                "--format",
+                "json",
+                "--root",
+                broken,
+                "--base-url",
+                "example.org",
+            ],
+            "--base-url example.org is not an http or https address",
+        ),
+        (
+            &["build", "--root", broken, "--output", &inside],
+            "is inside the briefing's content/ folder",
+        ),
+        (
+            &["build", "--root", broken, "--output", broken],
+            "would replace the briefing folder",
+        ),
+        (
+            &["check", "--root", "/no/such/briefing"],
+            "--root /no/such/briefing: the briefing's folder does not exist",
+        ),
+    ];
+    for (args, said) in cases {
+        let (code, _, stderr) = briefing(args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains(said), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("error[") && !stderr.contains("-->"),
+            "{args:?}: the content is not read: {stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: one line: {stderr}");
+    }
+    assert!(!Path::new(out).exists(), "nothing is written");
+}

@@ -39,7 +39,7 @@ fn check(case: &Path) -> String {
             diagnostics,
             sources,
         }) => sources.render_all(&diagnostics),
-        Err(Failure::Io(err)) => panic!("{}: {err:#}", case.display()),
+        Err(Failure::Io(err) | Failure::Usage(err)) => panic!("{}: {err:#}", case.display()),
     }
 }
 

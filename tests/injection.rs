@@ -308,7 +308,7 @@ fn addresses_that_would_run_script_are_refused_with_an_error() {
                     "{to}: {diagnostics:?}"
                 );
             }
-            Err(Failure::Io(e)) => panic!("{to}: {e:#}"),
+            Err(Failure::Io(e) | Failure::Usage(e)) => panic!("{to}: {e:#}"),
             Ok(_) => panic!("{to} was built"),
         }
     }

@@ -191,7 +191,7 @@ proptest! {
                 prop_assert!(diagnostics.iter().any(|d| d.is_error()));
                 return Ok(());
             }
-            Err(Failure::Io(err)) => panic!("{err:#}"),
+            Err(Failure::Io(err) | Failure::Usage(err)) => panic!("{err:#}"),
         }
         let site = common::read_site(&output);
         for (path, bytes) in &site {

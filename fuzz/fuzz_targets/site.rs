@@ -170,7 +170,7 @@ fuzz_target!(|b: Briefing| {
         }) => {
             let _ = sources.render_all(&diagnostics);
         }
-        Err(Failure::Io(err)) => panic!("{err:#}"),
+        Err(Failure::Io(err) | Failure::Usage(err)) => panic!("{err:#}"),
     }
 });
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use tera::Tera;
 
-use crate::diagnostic::{Diagnostic, Sources, Span};
+use crate::diagnostic::{Code, Diagnostic, Sources, Span};
 use crate::limits::Limits;
 use crate::load;
 
@@ -293,8 +293,8 @@ pub fn template_error(err: &tera::Error, what: &str) -> Diagnostic {
             };
             let file = Path::new("templates").join(report.filename());
             let message = format!("{what}: {}", report.message());
-            Diagnostic::error(
-                "template",
+            Diagnostic::new(
+                Code::Template,
                 &file,
                 Span::new(span.start_line, span.start_col + 1, len),
                 message,
@@ -304,8 +304,8 @@ pub fn template_error(err: &tera::Error, what: &str) -> Diagnostic {
         // once all are added, and gives what it found only as the text of
         // its reports, each placed `--> NAME:LINE:COL`.
         tera::ErrorKind::Msg(text) => match located_reports(text).first() {
-            Some((name, line, column, len, message)) => Diagnostic::error(
-                "template",
+            Some((name, line, column, len, message)) => Diagnostic::new(
+                Code::Template,
                 &Path::new("templates").join(name),
                 Span::new(*line, *column, *len),
                 format!("{what}: {message}"),
@@ -318,8 +318,8 @@ pub fn template_error(err: &tera::Error, what: &str) -> Diagnostic {
 
 /// A template error that names no place in a template.
 fn unplaced(err: &tera::Error, what: &str) -> Diagnostic {
-    Diagnostic::error(
-        "template",
+    Diagnostic::new(
+        Code::Template,
         Path::new("templates"),
         Span::file(),
         format!("{what}: {}", error_chain(err)),

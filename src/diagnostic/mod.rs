@@ -1,5 +1,9 @@
 //! Diagnostics: errors and warnings about a user's files, with the place they point at.
 
+mod code;
+
+pub use code::{ALL as CODES, Code, Entry as CodeEntry};
+
 use std::collections::BTreeMap;
 
 use arcstr::ArcStr;
@@ -65,8 +69,8 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
-    /// A stable, kebab-case name for this kind of diagnostic, e.g. `quote-not-found`.
-    pub code: &'static str,
+    /// What kind of diagnostic it is, e.g. [`Code::QuoteNotFound`].
+    pub code: Code,
     /// The file, relative to the briefing's root.
     pub file: PathBuf,
     /// Where in the file.
@@ -78,28 +82,16 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// An error at `span` in `file`.
-    pub fn error(code: &'static str, file: &Path, span: Span, message: impl Into<String>) -> Self {
+    /// A diagnostic of kind `code` at `span` in `file`: an error or a
+    /// warning, as the code is.
+    pub fn new(code: Code, file: &Path, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
-            severity: Severity::Error,
+            severity: code.severity(),
             code,
             file: file.to_path_buf(),
             span,
             message: message.into(),
             help: None,
-        }
-    }
-
-    /// A warning at `span` in `file`.
-    pub fn warning(
-        code: &'static str,
-        file: &Path,
-        span: Span,
-        message: impl Into<String>,
-    ) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(code, file, span, message)
         }
     }
 
@@ -259,7 +251,7 @@ impl Diagnostic {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             },
-            "code": self.code,
+            "code": self.code.name(),
             "message": self.message,
             "help": self.help,
         })
@@ -296,8 +288,8 @@ mod tests {
     fn render_points_at_the_span() {
         let mut sources = Sources::default();
         sources.insert(PathBuf::from("a.yaml"), "id: x\nkind: persn\n");
-        let d = Diagnostic::error(
-            "bad-kind",
+        let d = Diagnostic::new(
+            Code::InvalidValue,
             Path::new("a.yaml"),
             Span::new(2, 7, 5),
             "unknown kind `persn`",
@@ -306,7 +298,7 @@ mod tests {
         let shown = sources.render(&d);
         assert_eq!(
             shown,
-            "error[bad-kind]: unknown kind `persn`\n  --> a.yaml:2:7\n  |\n2 | kind: persn\n  |       ^^^^^\n  = help: did you mean `person`?\n"
+            "error[invalid-value]: unknown kind `persn`\n  --> a.yaml:2:7\n  |\n2 | kind: persn\n  |       ^^^^^\n  = help: did you mean `person`?\n"
         );
     }
 
