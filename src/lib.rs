@@ -8,6 +8,7 @@ pub mod anchor;
 pub mod date;
 pub mod diagnostic;
 pub mod export;
+pub mod format;
 pub mod init;
 pub mod limits;
 pub mod load;

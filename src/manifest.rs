@@ -378,6 +378,7 @@ impl Record {
                     span: Span::new(w.line, w.column, w.len),
                     message: w.message.clone(),
                     help: w.help.clone(),
+                    labels: Box::default(),
                 })
             })
             .collect();

@@ -144,6 +144,7 @@ mod tests {
             summary: None,
             links: vec![],
             link_mentions: true,
+            alias_spans: vec![Default::default(); aliases.len()],
             loc: Loc::default(),
         }
     }

@@ -142,6 +142,8 @@ pub struct Entry {
     pub role: Option<String>,
     /// The name and every alias: what mentions are found by.
     pub aliases: Vec<String>,
+    /// Where each of `aliases` was written, in the entry's file.
+    pub alias_spans: Vec<Span>,
     pub member_of: Vec<usize>,
     /// An actor's summary or a term's definition.
     pub summary: Option<Text>,

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic, Span, did_you_mean};
-use crate::load::{Loaded, RawArticle, RawClaim, RawEvent, RawSource, S, briefing_file, span_of};
+use crate::format::{RawArticle, RawClaim, RawEvent, RawSource, S, span_of};
+use crate::load::{Loaded, briefing_file};
 use crate::markdown::{self, Doc};
 use crate::model::*;
 
@@ -382,12 +383,14 @@ fn entries(r: &mut Resolver, loaded: &Loaded, model: &mut Model) {
             if !r.define(&mut ids, "glossary", &a.id.value, loc.clone()) {
                 continue;
             }
+            let (aliases, alias_spans) = aliases(&a.name, &a.aliases);
             model.entries.push(Entry {
                 id: a.id.value.clone(),
                 name: a.name.value.clone(),
                 kind: EntryKind::Actor(kind.unwrap_or(ActorKind::Person)),
                 role: a.role.as_ref().map(|v| v.value.clone()),
-                aliases: aliases(&a.name, &a.aliases),
+                aliases,
+                alias_spans,
                 member_of: Vec::new(),
                 summary: a.summary.as_ref().map(|s| text(s, file, 0, false)),
                 links: a
@@ -405,12 +408,14 @@ fn entries(r: &mut Resolver, loaded: &Loaded, model: &mut Model) {
             if !r.define(&mut ids, "glossary", &t.id.value, loc.clone()) {
                 continue;
             }
+            let (aliases, alias_spans) = aliases(&t.term, &t.aliases);
             model.entries.push(Entry {
                 id: t.id.value.clone(),
                 name: t.term.value.clone(),
                 kind: EntryKind::Term,
                 role: None,
-                aliases: aliases(&t.term, &t.aliases),
+                aliases,
+                alias_spans,
                 member_of: Vec::new(),
                 summary: Some(text(&t.definition, file, 0, false)),
                 links: Vec::new(),
@@ -457,15 +462,19 @@ fn entries(r: &mut Resolver, loaded: &Loaded, model: &mut Model) {
     }
 }
 
-fn aliases(name: &S<String>, aliases: &[S<String>]) -> Vec<String> {
+/// The name and the aliases, trimmed and each once, with where each was
+/// written.
+fn aliases(name: &S<String>, aliases: &[S<String>]) -> (Vec<String>, Vec<Span>) {
     let mut all = vec![name.value.trim().to_string()];
+    let mut spans = vec![span_of(name, 0)];
     for a in aliases {
-        let a = a.value.trim().to_string();
-        if !a.is_empty() && !all.contains(&a) {
-            all.push(a);
+        let alias = a.value.trim().to_string();
+        if !alias.is_empty() && !all.contains(&alias) {
+            all.push(alias);
+            spans.push(span_of(a, 0));
         }
     }
-    all
+    (all, spans)
 }
 
 fn check_alias_conflicts(r: &mut Resolver, entries: &[Entry]) {
@@ -474,19 +483,28 @@ fn check_alias_conflicts(r: &mut Resolver, entries: &[Entry]) {
         if !e.link_mentions {
             continue;
         }
-        for alias in &e.aliases {
+        for (alias, span) in e.aliases.iter().zip(&e.alias_spans) {
             match owner.get(alias.as_str()) {
                 Some(&j) if j != i => {
                     let other = &entries[j];
+                    let line = other
+                        .aliases
+                        .iter()
+                        .position(|a| a == alias)
+                        .and_then(|k| other.alias_spans.get(k))
+                        .map_or(other.loc.span.line, |s| s.line);
                     let help = format!(
-                        "`{}` ({}:{}) also has it; an alias must name one entry, so remove it from one of them",
+                        "`{}` ({}:{line}) also has it; an alias must name one entry, so remove it from one of them",
                         other.id,
                         other.loc.file.display(),
-                        other.loc.span.line
                     );
+                    let at = Loc {
+                        file: e.loc.file.clone(),
+                        span: *span,
+                    };
                     r.error(
                         Code::AliasConflict,
-                        &e.loc,
+                        &at,
                         format!(
                             "the alias `{alias}` of `{}` is claimed by `{}` too",
                             e.id, other.id

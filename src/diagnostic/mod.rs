@@ -79,6 +79,16 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it, where that can be said.
     pub help: Option<String>,
+    /// Other places in the same file that explain it, each with what it
+    /// says of its place (where an unclosed quote was given up on).
+    pub labels: Box<[Label]>,
+}
+
+/// A secondary place of a diagnostic, in the same file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
 }
 
 impl Diagnostic {
@@ -92,7 +102,19 @@ impl Diagnostic {
             span,
             message: message.into(),
             help: None,
+            labels: Box::default(),
         }
+    }
+
+    /// The same diagnostic with a secondary place, `message` under it.
+    pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
+        let mut labels = std::mem::take(&mut self.labels).into_vec();
+        labels.push(Label {
+            span,
+            message: message.into(),
+        });
+        self.labels = labels.into_boxed_slice();
+        self
     }
 
     /// The same diagnostic with a help line.
@@ -166,40 +188,63 @@ impl Sources {
             paint(Style::new().bold(), &format!(": {}", d.message))
         );
         let file = d.file.display().to_string().replace('\\', "/");
-        let line_text = self
-            .get(&d.file)
-            .and_then(|text| text.lines().nth(d.span.line.wrapping_sub(1)));
-        let mut gutter = " ".to_string();
+        let text = self.get(&d.file);
+        let line_of = |line: usize| text.and_then(|t| t.lines().nth(line.wrapping_sub(1)));
+        let widest = d
+            .labels
+            .iter()
+            .map(|l| l.span.line)
+            .chain([d.span.line])
+            .filter(|&line| line_of(line).is_some())
+            .max();
+        let gutter = " ".repeat(widest.map_or(1, |line| line.to_string().len()));
         let arrow = paint(frame, "-->");
-        match (d.span.line, line_text) {
-            (0, _) => {
+        match d.span.line {
+            0 => {
                 let _ = writeln!(out, "  {arrow} {file}");
             }
-            (line, None) => {
+            line => {
                 let _ = writeln!(out, "  {arrow} {file}:{line}:{}", d.span.column);
             }
-            (line, Some(text)) => {
-                let _ = writeln!(out, "  {arrow} {file}:{line}:{}", d.span.column);
-                gutter = " ".repeat(line.to_string().len());
-                let text = text.trim_end_matches('\r');
-                // A long line is shown as 200 characters around the span.
-                let column = d.span.column.saturating_sub(1);
-                let skip = column.saturating_sub(100);
-                let mut shown: String = text.chars().skip(skip).take(200).collect();
-                let mut start = column - skip;
-                if skip > 0 {
-                    shown.insert(0, '…');
-                    start += 1;
-                }
-                let width = shown.chars().count();
-                let start = start.min(width);
-                let len = d.span.len.max(1).min(width.saturating_sub(start).max(1));
-                let bar = paint(frame, &format!("{gutter} |"));
+        }
+        let mut places = vec![(d.span, "^", None)];
+        places.extend(
+            d.labels
+                .iter()
+                .map(|l| (l.span, "-", Some(l.message.as_str()))),
+        );
+        places.sort_by_key(|(span, _, _)| *span);
+        let mut shown_any = false;
+        for (span, marker, label) in places {
+            let Some(line_text) = line_of(span.line).filter(|_| span.line > 0) else {
+                continue;
+            };
+            let bar = paint(frame, &format!("{gutter} |"));
+            if !shown_any {
                 let _ = writeln!(out, "{bar}");
-                let _ = writeln!(out, "{} {shown}", paint(frame, &format!("{line} |")));
-                let carets = paint(accent, &"^".repeat(len));
-                let _ = writeln!(out, "{bar} {}{carets}", " ".repeat(start));
+                shown_any = true;
             }
+            let line_text = line_text.trim_end_matches('\r');
+            // A long line is shown as 200 characters around the span.
+            let column = span.column.saturating_sub(1);
+            let skip = column.saturating_sub(100);
+            let mut shown: String = line_text.chars().skip(skip).take(200).collect();
+            let mut start = column - skip;
+            if skip > 0 {
+                shown.insert(0, '…');
+                start += 1;
+            }
+            let width = shown.chars().count();
+            let start = start.min(width);
+            let len = span.len.max(1).min(width.saturating_sub(start).max(1));
+            let number = format!("{:>w$} |", span.line, w = gutter.len());
+            let _ = writeln!(out, "{} {shown}", paint(frame, &number));
+            let style = if marker == "^" { accent } else { frame };
+            let carets = paint(style, &marker.repeat(len));
+            let said = label
+                .map(|l| format!(" {}", paint(style, l)))
+                .unwrap_or_default();
+            let _ = writeln!(out, "{bar} {}{carets}{said}", " ".repeat(start));
         }
         if let Some(help) = &d.help {
             let help_style = Style::new().bold().fg_color(Some(AnsiColor::Cyan.into()));
@@ -254,6 +299,13 @@ impl Diagnostic {
             "code": self.code.name(),
             "message": self.message,
             "help": self.help,
+            "labels": self.labels.iter().map(|l| serde_json::json!({
+                "line": l.span.line,
+                "column": l.span.column,
+                "end_line": l.span.line,
+                "end_column": l.span.column + l.span.len.max(1),
+                "message": l.message,
+            })).collect::<Vec<_>>(),
         })
         .to_string()
     }
