@@ -11,7 +11,6 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::mentions::{Found, Matcher};
 use crate::model::{Model, Source};
 use crate::normalize::{Normalized, normalize};
-use crate::resolve::texts;
 
 /// Whose quote a highlight is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +49,11 @@ pub struct Anchors {
     /// For each article, the mentions of glossary entries in its body, in
     /// text order: found once, for the warnings here and for its page.
     pub mentions: Vec<Vec<Found>>,
+    /// For each text of the model, by its [`crate::model::TextId`], the
+    /// mentions in it: found once, for the warnings here and for every page
+    /// that shows it (a claim's text is on its page, the claims page and
+    /// its entries' pages).
+    pub text_mentions: Vec<Vec<Found>>,
 }
 
 /// The anchor id of the N-th (from 1) source of a claim.
@@ -152,6 +156,11 @@ pub fn anchor(model: &Model, matcher: &Matcher) -> (Anchors, Vec<Diagnostic>) {
             .par_iter()
             .map(|a| matcher.find_in_doc(&a.doc))
             .collect(),
+        text_mentions: model
+            .texts()
+            .par_iter()
+            .map(|t| matcher.find_in_doc(&t.doc))
+            .collect(),
     };
     // Diagnostics in the order of the claims and events, as they were written.
     let mut failed: Vec<((usize, usize, usize), Diagnostic)> = Vec::new();
@@ -196,7 +205,7 @@ pub fn anchor(model: &Model, matcher: &Matcher) -> (Anchors, Vec<Diagnostic>) {
                 .then(a.anchor.cmp(&b.anchor))
         });
     }
-    warn_unnamed_entries(model, matcher, &anchors.mentions, &mut diags);
+    warn_unnamed_entries(model, &anchors, &mut diags);
     (anchors, diags)
 }
 
@@ -468,21 +477,11 @@ fn word_spans(text: &str) -> Vec<(usize, usize)> {
 }
 
 /// Warns about entries that are never mentioned nor referred to.
-fn warn_unnamed_entries(
-    model: &Model,
-    matcher: &Matcher,
-    article_mentions: &[Vec<Found>],
-    diags: &mut Vec<Diagnostic>,
-) {
+fn warn_unnamed_entries(model: &Model, anchors: &Anchors, diags: &mut Vec<Diagnostic>) {
     let mut named = vec![false; model.entries.len()];
-    let docs: Vec<_> = texts(model).into_iter().map(|t| &t.doc).collect();
-    let found: Vec<Vec<usize>> = docs
-        .par_iter()
-        .map(|doc| matcher.in_doc(doc).iter().map(|f| f.entry).collect())
-        .collect();
-    let in_articles = article_mentions.iter().flatten().map(|f| f.entry);
-    for entry in found.into_iter().flatten().chain(in_articles) {
-        named[entry] = true;
+    let found = anchors.mentions.iter().chain(&anchors.text_mentions);
+    for f in found.flatten() {
+        named[f.entry] = true;
     }
     for c in &model.claims {
         c.by.iter().chain(&c.about).for_each(|&i| named[i] = true);

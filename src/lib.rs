@@ -17,6 +17,7 @@ pub mod markdown;
 pub mod mentions;
 pub mod model;
 pub mod normalize;
+pub mod options;
 pub mod progress;
 pub mod render;
 pub mod resolve;
@@ -28,7 +29,8 @@ mod pipeline;
 #[cfg(test)]
 mod test_support;
 
-pub use pipeline::{Analysis, BuildOptions, Failure, Outcome, analyse, build, build_with};
+pub use options::BuildOptions;
+pub use pipeline::{Analysis, Failure, Outcome, analyse, build, build_with, check_usage};
 
 /// `list` in a block of its own length, for a list kept long after it was
 /// made. `shrink_to_fit` is not enough: mimalloc shrinks a block in place

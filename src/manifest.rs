@@ -20,7 +20,7 @@ use walkdir::WalkDir;
 use crate::diagnostic::{Code, Diagnostic, Severity, Sources, Span};
 use crate::limits::Limits;
 use crate::load::Reader;
-use crate::pipeline::BuildOptions;
+use crate::options::BuildOptions;
 use crate::write::{self, Site, nanos};
 
 /// The version of the record's format; a record of another is ignored.

@@ -5,12 +5,9 @@
 use foldhash::HashSet;
 use foldhash::HashSetExt as _;
 use std::ops::Range;
-use std::sync::OnceLock;
 
 use arcstr::Substr;
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
-
-use crate::mentions::Found;
 
 /// A parsed Markdown text: its source and what a reader sees of it. The
 /// events are not kept: [`render`] parses the source again, which costs less
@@ -29,11 +26,6 @@ pub struct Doc {
     pub unlinkable: Vec<Range<usize>>,
     /// Every link and image destination, with its byte range in the source.
     pub links: Vec<(String, Range<usize>)>,
-    /// The glossary's mentions in the text, found the first time they are
-    /// asked for ([`crate::mentions::Matcher::in_doc`]): a claim's text is
-    /// shown on several pages, and searched once. A build has one matcher,
-    /// made with its model, so what is found stays true.
-    found: OnceLock<Vec<Found>>,
 }
 
 fn options() -> Options {
@@ -78,11 +70,6 @@ impl Doc {
     /// The Markdown source, as written.
     pub fn source(&self) -> &str {
         &self.source
-    }
-
-    /// The mentions found in the text, found by `find` the first time.
-    pub fn found(&self, find: impl FnOnce() -> Vec<Found>) -> &[Found] {
-        self.found.get_or_init(find)
     }
 
     /// The events as the page shows them, each with where its text starts

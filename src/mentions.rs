@@ -96,11 +96,6 @@ impl Matcher {
         kept
     }
 
-    /// [`Matcher::find_in_doc`], searched once for each text and kept with it.
-    pub fn in_doc<'d>(&self, doc: &'d Doc) -> &'d [Found] {
-        doc.found(|| self.find_in_doc(doc))
-    }
-
     /// The mentions in a parsed Markdown text, leaving out link text and code.
     pub fn find_in_doc(&self, doc: &Doc) -> Vec<Found> {
         let mut found = self.find(&doc.text);

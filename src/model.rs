@@ -19,10 +19,24 @@ pub struct Loc {
 /// A Markdown text written in a YAML field or front matter.
 #[derive(Debug, Clone)]
 pub struct Text {
+    /// Its place in [`Model::texts`], which later stages key what they
+    /// find in it by (its mentions, in the anchors).
+    pub id: TextId,
     /// Where it was written.
     pub loc: Loc,
     /// The parsed text.
     pub doc: Doc,
+}
+
+/// A text's place in [`Model::texts`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TextId(u32);
+
+impl TextId {
+    /// The index into a list in the order of [`Model::texts`].
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
 }
 
 /// The whole briefing.
@@ -40,6 +54,54 @@ pub struct Model {
     pub claims: Vec<Claim>,
     /// Events in date order.
     pub events: Vec<Event>,
+}
+
+impl Model {
+    /// Every Markdown text of the model but the article bodies, in one
+    /// order: the briefing's summary, the topics', the articles' notes, the
+    /// entries' summaries, then each claim's text, note and sources' notes,
+    /// and each event's title, description and sources' notes.
+    pub fn texts(&self) -> Vec<&Text> {
+        let mut all: Vec<&Text> = Vec::new();
+        all.extend(self.meta.summary.iter());
+        all.extend(self.topics.iter().filter_map(|t| t.summary.as_ref()));
+        all.extend(self.articles.iter().filter_map(|a| a.note.as_ref()));
+        all.extend(self.entries.iter().filter_map(|e| e.summary.as_ref()));
+        for c in &self.claims {
+            all.push(&c.text);
+            all.extend(c.note.iter());
+            all.extend(c.sources.iter().filter_map(|s| s.note.as_ref()));
+        }
+        for e in &self.events {
+            all.push(&e.title);
+            all.extend(e.description.iter());
+            all.extend(e.sources.iter().filter_map(|s| s.note.as_ref()));
+        }
+        all
+    }
+
+    /// Gives every text its [`TextId`], its place in [`Model::texts`]; once
+    /// the model is whole (entries sorted), before any later stage.
+    pub fn number_texts(&mut self) {
+        let mut all: Vec<&mut Text> = Vec::new();
+        all.extend(self.meta.summary.iter_mut());
+        all.extend(self.topics.iter_mut().filter_map(|t| t.summary.as_mut()));
+        all.extend(self.articles.iter_mut().filter_map(|a| a.note.as_mut()));
+        all.extend(self.entries.iter_mut().filter_map(|e| e.summary.as_mut()));
+        for c in &mut self.claims {
+            all.push(&mut c.text);
+            all.extend(c.note.iter_mut());
+            all.extend(c.sources.iter_mut().filter_map(|s| s.note.as_mut()));
+        }
+        for e in &mut self.events {
+            all.push(&mut e.title);
+            all.extend(e.description.iter_mut());
+            all.extend(e.sources.iter_mut().filter_map(|s| s.note.as_mut()));
+        }
+        for (i, text) in all.into_iter().enumerate() {
+            text.id = TextId(i as u32);
+        }
+    }
 }
 
 /// `briefing.yaml` without its topics.
@@ -278,6 +340,19 @@ pub struct Claim {
     /// Relations this claim states.
     pub related: Vec<(usize, Relation)>,
     pub loc: Loc,
+}
+
+impl Claim {
+    /// The distinct articles its sources cite, in the order first cited.
+    pub fn cited_articles(&self) -> Vec<usize> {
+        let mut seen = Vec::new();
+        for s in &self.sources {
+            if !seen.contains(&s.article) {
+                seen.push(s.article);
+            }
+        }
+        seen
+    }
 }
 
 #[derive(Debug)]

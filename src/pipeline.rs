@@ -10,30 +10,11 @@ use rayon::prelude::*;
 
 use crate::anchor::Anchors;
 use crate::diagnostic::{self, Code, Diagnostic, Sources};
-use crate::limits::Limits;
 use crate::mentions::Matcher;
 use crate::model::Model;
-use crate::progress::{Progress, Timings};
+use crate::options::BuildOptions;
+use crate::progress::Timings;
 use crate::{anchor, load, manifest, render, resolve, write};
-
-/// What to build and how.
-#[derive(Debug, Clone, Default)]
-pub struct BuildOptions {
-    /// The briefing's folder.
-    pub root: PathBuf,
-    /// Where the site goes; `root/public` by default.
-    pub output: Option<PathBuf>,
-    /// Treat warnings as errors.
-    pub deny_warnings: bool,
-    /// Write the site (`build`), or only check (`check`).
-    pub write: bool,
-    /// Where to show how far the build is, if anywhere.
-    pub progress: Option<Progress>,
-    /// Where the site will live, overriding `base_url` of briefing.yaml.
-    pub base_url: Option<String>,
-    /// The bounds of the build.
-    pub limits: Limits,
-}
 
 /// A build that succeeded.
 #[derive(Debug)]
@@ -97,7 +78,7 @@ pub fn check_usage(options: &BuildOptions) -> Result<Option<String>, Failure> {
         ));
     }
     if options.write {
-        let output = output_of(options);
+        let output = options.output_dir();
         write::check_output(root, &output).map_err(Failure::Usage)?;
     }
     let Some(url) = &options.base_url else {
@@ -110,14 +91,6 @@ pub fn check_usage(options: &BuildOptions) -> Result<Option<String>, Failure> {
         ));
     }
     Ok(Some(resolve::folder_url(url.clone())))
-}
-
-/// Where a build writes its site: `--output`, or `ROOT/public`.
-fn output_of(options: &BuildOptions) -> PathBuf {
-    options
-        .output
-        .clone()
-        .unwrap_or_else(|| options.root.join("public"))
 }
 
 /// Builds the briefing at `options.root`.
@@ -136,7 +109,7 @@ pub fn build_with(
     let started = Instant::now();
     check_usage(options)?;
     let root = &options.root;
-    let output = output_of(options);
+    let output = options.output_dir();
     let mut timings = Timings::default();
     // A one-off build into a site made from the same inputs has nothing to do.
     let (inputs, previous) = match (options.write, cache) {
@@ -174,7 +147,6 @@ pub fn build_with(
     let Analysis {
         model,
         anchors,
-        matcher,
         diagnostics: mut diags,
         mut sources,
     } = analyse(options, &mut timings)?;
@@ -229,7 +201,6 @@ pub fn build_with(
     let rendered = render::render(
         &model,
         &anchors,
-        &matcher,
         &theme,
         cache,
         progress,
@@ -338,7 +309,6 @@ fn stop(mut diagnostics: Vec<Diagnostic>, sources: Sources) -> Failure {
 pub struct Analysis {
     pub model: Model,
     pub anchors: Anchors,
-    pub matcher: Matcher,
     /// The diagnostics so far; they may hold errors of anchoring.
     pub diagnostics: Vec<Diagnostic>,
     /// The files read, for showing diagnostics.
@@ -392,7 +362,6 @@ pub fn analyse(options: &BuildOptions, timings: &mut Timings) -> Result<Analysis
     Ok(Analysis {
         model,
         anchors,
-        matcher,
         diagnostics: diags,
         sources,
     })

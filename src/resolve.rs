@@ -65,6 +65,7 @@ fn loc_of<T>(file: &Path, value: &S<T>, line_offset: usize) -> Loc {
 /// A parsed Markdown text with its place.
 pub fn text(value: &S<String>, file: &Path, line_offset: usize, inline: bool) -> Text {
     Text {
+        id: TextId::default(),
         loc: loc_of(file, value, line_offset),
         doc: Doc::parse(value.value.clone(), inline),
     }
@@ -316,6 +317,7 @@ pub fn resolve(loaded: &Loaded) -> (Option<Model>, Vec<Diagnostic>) {
     );
     check_links(&mut r, &model);
     warn_unused(&mut r, &model);
+    model.number_texts();
     (Some(model), r.diags)
 }
 
@@ -736,26 +738,6 @@ fn event(
     });
 }
 
-/// Every Markdown text of the model with the place it was written.
-pub fn texts(model: &Model) -> Vec<&Text> {
-    let mut all: Vec<&Text> = Vec::new();
-    all.extend(model.meta.summary.iter());
-    all.extend(model.topics.iter().filter_map(|t| t.summary.as_ref()));
-    all.extend(model.articles.iter().filter_map(|a| a.note.as_ref()));
-    all.extend(model.entries.iter().filter_map(|e| e.summary.as_ref()));
-    for c in &model.claims {
-        all.push(&c.text);
-        all.extend(c.note.iter());
-        all.extend(c.sources.iter().filter_map(|s| s.note.as_ref()));
-    }
-    for e in &model.events {
-        all.push(&e.title);
-        all.extend(e.description.iter());
-        all.extend(e.sources.iter().filter_map(|s| s.note.as_ref()));
-    }
-    all
-}
-
 /// Checks every link of every Markdown text and article body.
 fn check_links(r: &mut Resolver, model: &Model) {
     let mut known: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -789,7 +771,7 @@ fn check_links(r: &mut Resolver, model: &Model) {
             .map(|e| e.id.as_str())
             .collect(),
     );
-    for t in texts(model) {
+    for t in model.texts() {
         for (dest, _) in &t.doc.links {
             check_link(r, &known, dest, &t.loc);
         }

@@ -22,7 +22,8 @@ use tiny_http::{Header, Request, Response, Server};
 
 use crate::limits::Limits;
 use crate::markdown::escape;
-use crate::pipeline::{BuildOptions, Failure, build_with};
+use crate::options::BuildOptions;
+use crate::pipeline::{Failure, build_with};
 use crate::render;
 
 /// Where to serve.

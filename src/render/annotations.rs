@@ -522,7 +522,8 @@ mod tests {
 
     #[test]
     fn the_file_is_written_into_the_room_reserved_for_it() {
-        use crate::pipeline::{BuildOptions, analyse};
+        use crate::options::BuildOptions;
+        use crate::pipeline::analyse;
         // The default briefing, without and with an address for the site.
         for base_url in [None, Some("https://example.org/a/briefing/".to_string())] {
             let options = BuildOptions {

@@ -119,7 +119,8 @@ fn article_ld(model: &Model, a: usize) -> Value {
 /// `Claim` of claim `c`, with its `ClaimReview` where it has a verdict.
 pub fn claim(model: &Model, c: usize, text: &str) -> Value {
     let claim = &model.claims[c];
-    let appearance: Vec<Value> = super::pages::cited_articles(claim)
+    let appearance: Vec<Value> = claim
+        .cited_articles()
         .into_iter()
         .map(|a| article_ld(model, a))
         .collect();

@@ -1,6 +1,7 @@
 //! Render: every page of SITE.md, from the model through the theme's templates.
 
 pub mod annotations;
+pub mod backlinks;
 pub mod feeds;
 pub mod meta;
 pub mod pages;
@@ -18,7 +19,6 @@ use serde_json::json;
 
 use crate::anchor::Anchors;
 use crate::diagnostic::Diagnostic;
-use crate::mentions::Matcher;
 use crate::model::Model;
 use crate::progress::{Progress, Timings};
 use pages::PageData;
@@ -92,7 +92,6 @@ pub trait Files: Sync {
 pub fn render<'m>(
     model: &'m Model,
     anchors: &'m Anchors,
-    matcher: &'m Matcher,
     theme: &Theme,
     cache: Option<&Cache>,
     progress: Option<&Progress>,
@@ -102,8 +101,7 @@ pub fn render<'m>(
     let shared = Shared {
         model,
         anchors,
-        matcher,
-        backlinks: pages::Backlinks::new(model),
+        backlinks: backlinks::Backlinks::new(model),
         fingerprints: cache.is_some(),
         entry_keys: model.entries.iter().map(|e| e.key()).collect(),
     };

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::backlinks::Backlinks;
 use super::meta::{self, Head};
 use super::text::{
     MentionRecord, PageText, Preview, Shared, context, push_mention_id, sentence, words,
@@ -171,107 +172,13 @@ fn article_href(a: &Article, root: &str) -> String {
     [root, "articles/", &a.id, ".html"].concat()
 }
 
-/// Who refers to whom, computed once per build so that no page scans every
-/// claim: each list is in model order and names each item once.
-pub struct Backlinks {
-    /// For each article, the claims with a source in it.
-    pub claims_citing: Vec<Vec<usize>>,
-    /// For each claim, the claims that state a relation to it.
-    pub related_from: Vec<Vec<(usize, Relation)>>,
-    /// For each claim, the events that name it.
-    pub claim_events: Vec<Vec<usize>>,
-    /// For each topic, its claims; the last list holds the claims without one.
-    pub topic_claims: Vec<Vec<usize>>,
-    /// For each glossary entry: the claims it makes, the claims about it,
-    /// the events it takes part in, the entries it has as members.
-    pub claims_by: Vec<Vec<usize>>,
-    pub claims_about: Vec<Vec<usize>>,
-    pub entry_events: Vec<Vec<usize>>,
-    pub members: Vec<Vec<usize>>,
-}
-
-/// Adds `item` to `list` unless it is already its last element (items
-/// arrive in order, so this keeps each once).
-fn push_once(list: &mut Vec<usize>, item: usize) {
-    if list.last() != Some(&item) {
-        list.push(item);
-    }
-}
-
-impl Backlinks {
-    /// Walks the model once.
-    pub fn new(model: &Model) -> Backlinks {
-        let per = |n: usize| vec![Vec::new(); n];
-        let mut b = Backlinks {
-            claims_citing: per(model.articles.len()),
-            related_from: vec![Vec::new(); model.claims.len()],
-            claim_events: per(model.claims.len()),
-            topic_claims: per(model.topics.len() + 1),
-            claims_by: per(model.entries.len()),
-            claims_about: per(model.entries.len()),
-            entry_events: per(model.entries.len()),
-            members: per(model.entries.len()),
-        };
-        for (c, claim) in model.claims.iter().enumerate() {
-            claim
-                .sources
-                .iter()
-                .for_each(|s| push_once(&mut b.claims_citing[s.article], c));
-            claim
-                .related
-                .iter()
-                .for_each(|&(target, rel)| b.related_from[target].push((c, rel)));
-            push_once(
-                &mut b.topic_claims[claim.topic.unwrap_or(model.topics.len())],
-                c,
-            );
-            claim
-                .by
-                .iter()
-                .for_each(|&e| push_once(&mut b.claims_by[e], c));
-            claim
-                .about
-                .iter()
-                .for_each(|&e| push_once(&mut b.claims_about[e], c));
-        }
-        for (i, event) in model.events.iter().enumerate() {
-            event
-                .claims
-                .iter()
-                .for_each(|&c| push_once(&mut b.claim_events[c], i));
-            event
-                .actors
-                .iter()
-                .for_each(|&e| push_once(&mut b.entry_events[e], i));
-        }
-        for (j, entry) in model.entries.iter().enumerate() {
-            entry
-                .member_of
-                .iter()
-                .for_each(|&e| push_once(&mut b.members[e], j));
-        }
-        b
-    }
-}
-
-/// The distinct articles a claim's sources cite, in the order first cited.
-pub(super) fn cited_articles(claim: &Claim) -> Vec<usize> {
-    let mut seen = Vec::new();
-    for s in &claim.sources {
-        if !seen.contains(&s.article) {
-            seen.push(s.article);
-        }
-    }
-    seen
-}
-
 /// A claim's card, as Tera's value: the card is made and converted at
 /// once, and what many cards show (glossary entries, topics, sources) is
 /// shared within the page.
 fn claim_card<'m>(pt: &mut PageText<'_, 'm>, model: &'m Model, i: usize) -> tera::Value {
     let c = &model.claims[i];
     let root = pt.root;
-    let articles = cited_articles(c);
+    let articles = c.cited_articles();
     let entry = |pt: &mut PageText<'_, 'm>, e: usize| {
         pt.repeated("entry", e, || {
             tera::Value::from_serializable(&entry_link(model, e, root))
@@ -334,7 +241,7 @@ fn shown_claims(model: &Model, claims: &[usize], home: bool) -> Vec<usize> {
         return claims.to_vec();
     }
     let mut key: Vec<usize> = claims.to_vec();
-    key.sort_by_key(|&c| std::cmp::Reverse(cited_articles(&model.claims[c]).len()));
+    key.sort_by_key(|&c| std::cmp::Reverse(model.claims[c].cited_articles().len()));
     key.truncate(HOME_CLAIMS_PER_TOPIC);
     key.sort_unstable();
     key
@@ -427,7 +334,7 @@ fn article_card(shared: &Shared, root: &str, a: usize) -> ArticleCard {
     let citing = &shared.backlinks.claims_citing[a];
     let only_here = citing
         .iter()
-        .filter(|&&c| cited_articles(&model.claims[c]).len() == 1)
+        .filter(|&&c| model.claims[c].cited_articles().len() == 1)
         .map(|&c| claim_link(model, c, root))
         .collect();
     ArticleCard {
@@ -594,7 +501,7 @@ pub fn index<'m>(shared: &Shared<'m>) -> PageData<'m> {
         shared_count: model
             .claims
             .iter()
-            .filter(|c| cited_articles(c).len() > 1)
+            .filter(|c| c.cited_articles().len() > 1)
             .count(),
         entry_count: model.entries.len(),
         event_count: model.events.len(),
@@ -1204,7 +1111,7 @@ pub fn coverage<'m>(shared: &Shared<'m>, rows: &mut dyn Rows) -> PageData<'m> {
     let mut only: Vec<Vec<tera::Value>> = vec![Vec::new(); outlets.len()];
     let mut shared_count = 0;
     for (c, claim) in model.claims.iter().enumerate() {
-        if let [a] = cited_articles(claim)[..] {
+        if let [a] = claim.cited_articles()[..] {
             only[outlet_of[a]].push(link_values[c].clone());
         } else {
             shared_count += 1;
@@ -1238,7 +1145,7 @@ pub fn coverage<'m>(shared: &Shared<'m>, rows: &mut dyn Rows) -> PageData<'m> {
     rows.page(&tera::Value::from_serializable(&data), model.claims.len());
     let row = |c: usize| {
         let claim = &model.claims[c];
-        let articles = cited_articles(claim);
+        let articles = claim.cited_articles();
         // Each outlet that reports the claim, with a link to each passage:
         // the work is in the claim's sources, not in every article.
         let mut reports: Vec<(usize, Vec<Passage>)> = Vec::new();

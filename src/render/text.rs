@@ -7,15 +7,14 @@ use std::sync::Arc;
 
 use crate::anchor::{Anchors, Owner};
 use crate::markdown::{self, Doc, Mark, MarkKind, Note, plain};
-use crate::mentions::{Found, Matcher};
+use crate::mentions::Found;
 use crate::model::{Model, Text};
 
 /// What every page needs to render text.
 pub struct Shared<'m> {
     pub model: &'m Model,
     pub anchors: &'m Anchors,
-    pub matcher: &'m Matcher,
-    pub backlinks: super::pages::Backlinks,
+    pub backlinks: super::backlinks::Backlinks,
     /// Whether pages hash their data, for a cache of pages (`serve`).
     pub fingerprints: bool,
     /// Each glossary entry's key (`actors/ID`), made once: every mention
@@ -136,14 +135,16 @@ impl<'s, 'm> PageText<'s, 'm> {
     /// Renders a Markdown text shown here but at home on another page: its
     /// mentions are linked and numbered, but the glossary lists them elsewhere.
     pub fn text(&mut self, text: &'m Text) -> String {
-        self.doc(&text.doc, None, Vec::new(), &[])
+        let found = &self.shared.anchors.text_mentions[text.id.index()];
+        self.doc(&text.doc, found, Vec::new(), &[])
     }
 
     /// Renders a Markdown text whose home is this page: the glossary lists its
     /// mentions as being here.
     pub fn home(&mut self, text: &'m Text) -> String {
         self.recording = true;
-        let html = self.doc(&text.doc, None, Vec::new(), &[]);
+        let found = &self.shared.anchors.text_mentions[text.id.index()];
+        let html = self.doc(&text.doc, found, Vec::new(), &[]);
         self.recording = false;
         html
     }
@@ -226,25 +227,20 @@ impl<'s, 'm> PageText<'s, 'm> {
         notes.sort_by_key(|n| n.at);
         self.recording = true;
         let found = &self.shared.anchors.mentions[index];
-        let html = self.doc(&article.doc, Some(found), marks, &notes);
+        let html = self.doc(&article.doc, found, marks, &notes);
         self.recording = false;
         html
     }
 
-    /// Renders `doc` with its mentions linked: those `found` in it already,
-    /// or else those the matcher finds now.
+    /// Renders `doc` with its mentions linked: those the anchors `found` in it.
     fn doc(
         &mut self,
         doc: &'m Doc,
-        found: Option<&[Found]>,
+        found: &'s [Found],
         mut marks: Vec<Mark<'s>>,
         notes: &[Note],
     ) -> String {
         let model = self.shared.model;
-        let found = match found {
-            Some(found) => found,
-            None => self.shared.matcher.in_doc(doc),
-        };
         for found in found {
             if Some(found.entry) == self.own {
                 continue;
