@@ -9,16 +9,16 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::mentions::{Found, Matcher};
-use crate::model::{Model, Source};
+use crate::model::{ClaimId, EventId, Model, Source};
 use crate::normalize::{Normalized, normalize};
 
 /// Whose quote a highlight is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Owner {
-    /// The claim with this index.
-    Claim(usize),
-    /// The event with this index.
-    Event(usize),
+    /// A claim's.
+    Claim(ClaimId),
+    /// An event's.
+    Event(EventId),
 }
 
 /// A quote found in an article.
@@ -91,21 +91,17 @@ pub fn push_numbered_id(out: &mut String, prefix: &str, id: &str, n: usize) {
 pub fn anchor(model: &Model, matcher: &Matcher) -> (Anchors, Vec<Diagnostic>) {
     // Every source, by the article it quotes.
     let mut quoting: Vec<Vec<(Owner, usize)>> = vec![Vec::new(); model.articles.len()];
-    let owners = model
-        .claims
-        .iter()
-        .enumerate()
+    let owners = ClaimId::all(&model.claims)
+        .zip(&model.claims)
         .map(|(c, claim)| (Owner::Claim(c), &claim.sources))
         .chain(
-            model
-                .events
-                .iter()
-                .enumerate()
+            EventId::all(&model.events)
+                .zip(&model.events)
                 .map(|(e, event)| (Owner::Event(e), &event.sources)),
         );
     for (owner, sources) in owners {
         for (n, source) in sources.iter().enumerate() {
-            quoting[source.article].push((owner, n));
+            quoting[source.article.index()].push((owner, n));
         }
     }
     let sources_of = |owner: Owner| match owner {
@@ -168,16 +164,16 @@ pub fn anchor(model: &Model, matcher: &Matcher) -> (Anchors, Vec<Diagnostic>) {
         for (owner, n, result) in located {
             let (quotes, positions, anchor_id, order) = match owner {
                 Owner::Claim(c) => (
-                    &mut anchors.claim_quotes[c],
-                    &mut anchors.claim_positions[c],
+                    &mut anchors.claim_quotes[c.index()],
+                    &mut anchors.claim_positions[c.index()],
                     claim_anchor(&model.claims[c].id, n + 1),
-                    (0, c, n),
+                    (0, c.index(), n),
                 ),
                 Owner::Event(e) => (
-                    &mut anchors.event_quotes[e],
-                    &mut anchors.event_positions[e],
+                    &mut anchors.event_quotes[e.index()],
+                    &mut anchors.event_positions[e.index()],
                     event_anchor(&model.events[e].id, n + 1),
-                    (1, e, n),
+                    (1, e.index(), n),
                 ),
             };
             match result {
@@ -481,16 +477,18 @@ fn warn_unnamed_entries(model: &Model, anchors: &Anchors, diags: &mut Vec<Diagno
     let mut named = vec![false; model.entries.len()];
     let found = anchors.mentions.iter().chain(&anchors.text_mentions);
     for f in found.flatten() {
-        named[f.entry] = true;
+        named[f.entry.index()] = true;
     }
     for c in &model.claims {
-        c.by.iter().chain(&c.about).for_each(|&i| named[i] = true);
+        c.by.iter()
+            .chain(&c.about)
+            .for_each(|&i| named[i.index()] = true);
     }
     for e in &model.events {
-        e.actors.iter().for_each(|&i| named[i] = true);
+        e.actors.iter().for_each(|&i| named[i.index()] = true);
     }
     for e in &model.entries {
-        e.member_of.iter().for_each(|&i| named[i] = true);
+        e.member_of.iter().for_each(|&i| named[i.index()] = true);
     }
     for (e, named) in model.entries.iter().zip(named) {
         if !named {
@@ -511,7 +509,7 @@ mod tests {
 
     fn source(quote: &str) -> Source {
         Source {
-            article: 0,
+            article: crate::model::ArticleId::new(0),
             quote: quote.into(),
             occurrence: None,
             prefix: None,

@@ -15,14 +15,14 @@ use serde_json::{Value, json};
 
 use crate::anchor::Anchors;
 use crate::markdown::plain as one_line;
-use crate::model::{EntryKind, Model, Source, Text};
+use crate::model::{EntryId, EntryKind, Model, Source, Text};
 
 /// A Markdown text as its visible text on one line.
 fn plain(text: &Text) -> String {
     one_line(&text.doc.text)
 }
 
-fn ids(model: &Model, entries: &[usize]) -> Vec<String> {
+fn ids(model: &Model, entries: &[EntryId]) -> Vec<String> {
     entries
         .iter()
         .map(|&e| model.entries[e].id.clone())

@@ -6,22 +6,22 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::markdown::Doc;
-use crate::model::Entry;
+use crate::model::{Entry, EntryId};
 
 /// A mention of a glossary entry in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
     /// The range of the text it covers.
     pub range: Range<usize>,
-    /// The entry, as an index into the model's entries.
-    pub entry: usize,
+    /// The entry.
+    pub entry: EntryId,
 }
 
 /// Finds the mentions of every entry that links its mentions.
 pub struct Matcher {
     automaton: Option<AhoCorasick>,
     /// For each pattern, the entry it names.
-    owners: Vec<usize>,
+    owners: Vec<EntryId>,
 }
 
 impl Matcher {
@@ -37,7 +37,7 @@ impl Matcher {
         for (i, e) in entries.iter().enumerate().filter(|(_, e)| e.link_mentions) {
             for alias in e.aliases.iter().filter(|a| !a.is_empty()) {
                 patterns.push(alias.as_str());
-                owners.push(i);
+                owners.push(EntryId::new(i));
             }
         }
         if patterns.is_empty() {
@@ -149,7 +149,7 @@ mod tests {
             .unwrap()
             .find(text)
             .into_iter()
-            .map(|f| (text[f.range].to_string(), f.entry))
+            .map(|f| (text[f.range].to_string(), f.entry.index()))
             .collect()
     }
 

@@ -1,11 +1,115 @@
 //! The model: a briefing after every id and reference has been checked.
-//! References are indices into the model's lists.
+//! References are typed ids ([`ArticleId`], [`ClaimId`], [`EntryId`],
+//! [`EventId`], [`TopicId`]): indices into the model's lists that say which
+//! list they index.
 
+use std::marker::PhantomData;
+use std::ops::{Index, IndexMut};
 use std::path::PathBuf;
 
 use crate::date::Date;
 use crate::diagnostic::Span;
 use crate::markdown::Doc;
+
+/// The item at an index of one of the model's lists: [`Id<Article>`] is
+/// an index into [`Model::articles`], and nothing else. Four bytes: a
+/// briefing holds at most [`crate::limits::Limits`]'s bound of claims,
+/// far below four billion.
+pub struct Id<T> {
+    index: u32,
+    of: PhantomData<fn() -> T>,
+}
+
+/// An article of [`Model::articles`].
+pub type ArticleId = Id<Article>;
+/// A claim of [`Model::claims`].
+pub type ClaimId = Id<Claim>;
+/// A glossary entry (actor or term) of [`Model::entries`].
+pub type EntryId = Id<Entry>;
+/// An event of [`Model::events`].
+pub type EventId = Id<Event>;
+/// A topic of [`Model::topics`].
+pub type TopicId = Id<Topic>;
+
+impl<T> Id<T> {
+    /// The item at `index` of its list.
+    pub fn new(index: usize) -> Self {
+        Id {
+            index: u32::try_from(index).unwrap_or(u32::MAX),
+            of: PhantomData,
+        }
+    }
+
+    /// Its index in its list.
+    pub fn index(self) -> usize {
+        self.index as usize
+    }
+
+    /// The ids of every item of `list`, in order.
+    pub fn all(list: &[T]) -> impl Iterator<Item = Id<T>> + use<T> {
+        (0..list.len()).map(Id::new)
+    }
+}
+
+impl<T> Clone for Id<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Id<T> {}
+
+impl<T> PartialEq for Id<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.index == other.index
+    }
+}
+
+impl<T> Eq for Id<T> {}
+
+impl<T> PartialOrd for Id<T> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<T> Ord for Id<T> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.index.cmp(&other.index)
+    }
+}
+
+impl<T> std::hash::Hash for Id<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.index.hash(state);
+    }
+}
+
+impl<T> std::fmt::Debug for Id<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "#{}", self.index)
+    }
+}
+
+impl<T> Index<Id<T>> for [T] {
+    type Output = T;
+    fn index(&self, id: Id<T>) -> &T {
+        &self[id.index()]
+    }
+}
+
+impl<T> Index<Id<T>> for Vec<T> {
+    type Output = T;
+    fn index(&self, id: Id<T>) -> &T {
+        &self[id.index()]
+    }
+}
+
+impl<T> IndexMut<Id<T>> for Vec<T> {
+    fn index_mut(&mut self, id: Id<T>) -> &mut T {
+        &mut self[id.index()]
+    }
+}
 
 /// A place in a user's file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -206,7 +310,7 @@ pub struct Entry {
     pub aliases: Vec<String>,
     /// Where each of `aliases` was written, in the entry's file.
     pub alias_spans: Vec<Span>,
-    pub member_of: Vec<usize>,
+    pub member_of: Vec<EntryId>,
     /// An actor's summary or a term's definition.
     pub summary: Option<Text>,
     pub links: Vec<(String, String)>,
@@ -313,7 +417,7 @@ impl Relation {
 /// A source of a claim or event: a quote pinned to an article.
 #[derive(Debug, Clone)]
 pub struct Source {
-    pub article: usize,
+    pub article: ArticleId,
     pub quote: String,
     pub occurrence: Option<usize>,
     pub prefix: Option<String>,
@@ -330,21 +434,21 @@ pub struct Claim {
     /// Its text's words on one line: how links, titles and previews name
     /// the claim, on many pages each.
     pub label: String,
-    pub by: Option<usize>,
-    pub about: Vec<usize>,
-    pub topic: Option<usize>,
+    pub by: Option<EntryId>,
+    pub about: Vec<EntryId>,
+    pub topic: Option<TopicId>,
     pub date: Option<Date>,
     pub status: Status,
     pub note: Option<Text>,
     pub sources: Vec<Source>,
     /// Relations this claim states.
-    pub related: Vec<(usize, Relation)>,
+    pub related: Vec<(ClaimId, Relation)>,
     pub loc: Loc,
 }
 
 impl Claim {
     /// The distinct articles its sources cite, in the order first cited.
-    pub fn cited_articles(&self) -> Vec<usize> {
+    pub fn cited_articles(&self) -> Vec<ArticleId> {
         let mut seen = Vec::new();
         for s in &self.sources {
             if !seen.contains(&s.article) {
@@ -361,8 +465,8 @@ pub struct Event {
     pub date: Date,
     pub title: Text,
     pub description: Option<Text>,
-    pub actors: Vec<usize>,
-    pub claims: Vec<usize>,
+    pub actors: Vec<EntryId>,
+    pub claims: Vec<ClaimId>,
     pub sources: Vec<Source>,
     pub loc: Loc,
 }

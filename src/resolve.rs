@@ -124,16 +124,18 @@ impl Resolver {
     }
 
     /// Looks up a reference to an id of `kind`, reporting it when unknown.
-    fn refer(
+    /// The id that `value` names among `ids` (each at its index in the
+    /// model's list), or `None` with an error that suggests the closest.
+    fn refer<T>(
         &mut self,
         ids: &HashMap<String, usize>,
         kind: &str,
         value: &S<String>,
         file: &Path,
         line_offset: usize,
-    ) -> Option<usize> {
+    ) -> Option<Id<T>> {
         if let Some(&i) = ids.get(&value.value) {
-            return Some(i);
+            return Some(Id::new(i));
         }
         let loc = loc_of(file, value, line_offset);
         let mut names: Vec<&str> = ids.keys().map(String::as_str).collect();
@@ -430,7 +432,7 @@ fn entries(r: &mut Resolver, loaded: &Loaded, model: &mut Model) {
     // Member-of may only name actors.
     let actor_ids = actor_ids(&model.entries);
     for (i, (members, file)) in raw_members.iter().enumerate() {
-        let resolved: Vec<usize> = members
+        let resolved: Vec<EntryId> = members
             .iter()
             .filter_map(|m| r.refer(&actor_ids, "actor", m, file, 0))
             .collect();
@@ -459,7 +461,7 @@ fn entries(r: &mut Resolver, loaded: &Loaded, model: &mut Model) {
         .collect();
     for e in &mut model.entries {
         for m in &mut e.member_of {
-            *m = new_index[*m];
+            *m = EntryId::new(new_index[m.index()]);
         }
     }
 }
@@ -531,7 +533,7 @@ fn claims(
     topics: &HashMap<String, usize>,
 ) -> HashMap<String, usize> {
     let mut ids = Ids::default();
-    let mut pending_related: Vec<(usize, &RawClaim, &PathBuf)> = Vec::new();
+    let mut pending_related: Vec<(ClaimId, &RawClaim, &PathBuf)> = Vec::new();
     let raw: Vec<(&PathBuf, &RawClaim)> = loaded
         .annotations
         .iter()
@@ -601,12 +603,12 @@ fn claims(
                 "say who makes the claim with `by:`, or whom it is about with `about:`".into(),
             );
         }
-        pending_related.push((model.claims.len(), c, file));
+        pending_related.push((ClaimId::new(model.claims.len()), c, file));
         model.claims.push(claim);
     }
     for (i, c, file) in pending_related {
         for rel in &c.related {
-            let Some(j) = r.refer(&ids.index, "claim", &rel.claim, file, 0) else {
+            let Some(j) = r.refer::<Claim>(&ids.index, "claim", &rel.claim, file, 0) else {
                 continue;
             };
             let relation = r.one_of(&rel.relation, file, "relation", &Relation::ALL);
@@ -834,9 +836,11 @@ fn warn_unused(r: &mut Resolver, model: &Model) {
     let mut cited = vec![false; model.articles.len()];
     let mut topic_used = vec![false; model.topics.len()];
     for c in &model.claims {
-        c.sources.iter().for_each(|s| cited[s.article] = true);
+        c.sources
+            .iter()
+            .for_each(|s| cited[s.article.index()] = true);
         if let Some(t) = c.topic {
-            topic_used[t] = true;
+            topic_used[t.index()] = true;
         }
     }
     for (a, cited) in model.articles.iter().zip(cited) {

@@ -40,7 +40,7 @@ fuzz_target!(|input: Input| {
     let mut marks = Vec::new();
     for (i, (quote, occurrence)) in input.quotes.iter().take(8).enumerate() {
         let source = Source {
-            article: 0,
+            article: briefing::model::ArticleId::new(0),
             quote: quote.clone(),
             occurrence: occurrence.map(|n| usize::from(n).max(1)),
             prefix: None,

@@ -2,30 +2,31 @@
 //! the claims relating to a claim, an entry's claims and events), computed
 //! once a build for every page to read.
 
-use crate::model::{Model, Relation};
+use crate::model::{ClaimId, EntryId, EventId, Model, Relation};
 
 /// Who refers to whom, computed once per build so that no page scans every
-/// claim: each list is in model order and names each item once.
+/// claim: each list is in model order and names each item once. A list of
+/// lists is indexed by the id of what it is for (`claims_citing[article.index()]`).
 pub struct Backlinks {
     /// For each article, the claims with a source in it.
-    pub claims_citing: Vec<Vec<usize>>,
+    pub claims_citing: Vec<Vec<ClaimId>>,
     /// For each claim, the claims that state a relation to it.
-    pub related_from: Vec<Vec<(usize, Relation)>>,
+    pub related_from: Vec<Vec<(ClaimId, Relation)>>,
     /// For each claim, the events that name it.
-    pub claim_events: Vec<Vec<usize>>,
+    pub claim_events: Vec<Vec<EventId>>,
     /// For each topic, its claims; the last list holds the claims without one.
-    pub topic_claims: Vec<Vec<usize>>,
+    pub topic_claims: Vec<Vec<ClaimId>>,
     /// For each glossary entry: the claims it makes, the claims about it,
     /// the events it takes part in, the entries it has as members.
-    pub claims_by: Vec<Vec<usize>>,
-    pub claims_about: Vec<Vec<usize>>,
-    pub entry_events: Vec<Vec<usize>>,
-    pub members: Vec<Vec<usize>>,
+    pub claims_by: Vec<Vec<ClaimId>>,
+    pub claims_about: Vec<Vec<ClaimId>>,
+    pub entry_events: Vec<Vec<EventId>>,
+    pub members: Vec<Vec<EntryId>>,
 }
 
 /// Adds `item` to `list` unless it is already its last element (items
 /// arrive in order, so this keeps each once).
-fn push_once(list: &mut Vec<usize>, item: usize) {
+fn push_once<T: PartialEq + Copy>(list: &mut Vec<T>, item: T) {
     if list.last() != Some(&item) {
         list.push(item);
     }
@@ -34,10 +35,12 @@ fn push_once(list: &mut Vec<usize>, item: usize) {
 impl Backlinks {
     /// Walks the model once.
     pub fn new(model: &Model) -> Backlinks {
-        let per = |n: usize| vec![Vec::new(); n];
+        fn per<T: Clone>(n: usize) -> Vec<Vec<T>> {
+            vec![Vec::new(); n]
+        }
         let mut b = Backlinks {
             claims_citing: per(model.articles.len()),
-            related_from: vec![Vec::new(); model.claims.len()],
+            related_from: per(model.claims.len()),
             claim_events: per(model.claims.len()),
             topic_claims: per(model.topics.len() + 1),
             claims_by: per(model.entries.len()),
@@ -45,43 +48,34 @@ impl Backlinks {
             entry_events: per(model.entries.len()),
             members: per(model.entries.len()),
         };
-        for (c, claim) in model.claims.iter().enumerate() {
-            claim
-                .sources
-                .iter()
-                .for_each(|s| push_once(&mut b.claims_citing[s.article], c));
-            claim
-                .related
-                .iter()
-                .for_each(|&(target, rel)| b.related_from[target].push((c, rel)));
-            push_once(
-                &mut b.topic_claims[claim.topic.unwrap_or(model.topics.len())],
-                c,
-            );
-            claim
-                .by
-                .iter()
-                .for_each(|&e| push_once(&mut b.claims_by[e], c));
-            claim
-                .about
-                .iter()
-                .for_each(|&e| push_once(&mut b.claims_about[e], c));
+        for (c, claim) in ClaimId::all(&model.claims).zip(&model.claims) {
+            for s in &claim.sources {
+                push_once(&mut b.claims_citing[s.article.index()], c);
+            }
+            for &(target, rel) in &claim.related {
+                b.related_from[target.index()].push((c, rel));
+            }
+            let topic = claim.topic.map_or(model.topics.len(), |t| t.index());
+            push_once(&mut b.topic_claims[topic], c);
+            if let Some(e) = claim.by {
+                push_once(&mut b.claims_by[e.index()], c);
+            }
+            for &e in &claim.about {
+                push_once(&mut b.claims_about[e.index()], c);
+            }
         }
-        for (i, event) in model.events.iter().enumerate() {
-            event
-                .claims
-                .iter()
-                .for_each(|&c| push_once(&mut b.claim_events[c], i));
-            event
-                .actors
-                .iter()
-                .for_each(|&e| push_once(&mut b.entry_events[e], i));
+        for (i, event) in EventId::all(&model.events).zip(&model.events) {
+            for &c in &event.claims {
+                push_once(&mut b.claim_events[c.index()], i);
+            }
+            for &e in &event.actors {
+                push_once(&mut b.entry_events[e.index()], i);
+            }
         }
-        for (j, entry) in model.entries.iter().enumerate() {
-            entry
-                .member_of
-                .iter()
-                .for_each(|&e| push_once(&mut b.members[e], j));
+        for (j, entry) in EntryId::all(&model.entries).zip(&model.entries) {
+            for &e in &entry.member_of {
+                push_once(&mut b.members[e.index()], j);
+            }
         }
         b
     }

@@ -9,7 +9,7 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::model::{ActorKind, EntryKind, Model, Status};
+use crate::model::{ActorKind, ArticleId, ClaimId, EntryId, EntryKind, Model, Status};
 
 /// The head of a page: what the canonical link, Open Graph and Twitter card
 /// tags and JSON-LD need.
@@ -69,7 +69,7 @@ fn page_url(model: &Model, path: &str) -> Option<String> {
 }
 
 /// The schema.org type of a glossary entry that makes or reports claims.
-fn agent(model: &Model, entry: usize) -> Value {
+fn agent(model: &Model, entry: EntryId) -> Value {
     let e = &model.entries[entry];
     let kind = match e.kind {
         EntryKind::Actor(ActorKind::Person) => "Person",
@@ -81,7 +81,7 @@ fn agent(model: &Model, entry: usize) -> Value {
 }
 
 /// `NewsArticle` of article `a`, for its page.
-pub fn news_article(model: &Model, a: usize) -> Value {
+pub fn news_article(model: &Model, a: ArticleId) -> Value {
     let mut ld = json!({"@context": "https://schema.org"});
     if let (Some(map), Value::Object(article)) = (ld.as_object_mut(), article_ld(model, a)) {
         map.extend(article);
@@ -90,7 +90,7 @@ pub fn news_article(model: &Model, a: usize) -> Value {
 }
 
 /// `NewsArticle` of article `a`, without `@context`.
-fn article_ld(model: &Model, a: usize) -> Value {
+fn article_ld(model: &Model, a: ArticleId) -> Value {
     let article = &model.articles[a];
     let mut ld = json!({
         "@type": "NewsArticle",
@@ -117,7 +117,7 @@ fn article_ld(model: &Model, a: usize) -> Value {
 }
 
 /// `Claim` of claim `c`, with its `ClaimReview` where it has a verdict.
-pub fn claim(model: &Model, c: usize, text: &str) -> Value {
+pub fn claim(model: &Model, c: ClaimId, text: &str) -> Value {
     let claim = &model.claims[c];
     let appearance: Vec<Value> = claim
         .cited_articles()

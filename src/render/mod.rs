@@ -19,7 +19,7 @@ use serde_json::json;
 
 use crate::anchor::Anchors;
 use crate::diagnostic::Diagnostic;
-use crate::model::Model;
+use crate::model::{ArticleId, ClaimId, EntryId, Model};
 use crate::progress::{Progress, Timings};
 use pages::PageData;
 use text::{MentionRecord, Shared};
@@ -191,11 +191,11 @@ pub fn render<'m>(
         || {
             (0..model.articles.len())
                 .into_par_iter()
-                .map(|a| finish(pages::article(shared, a)))
+                .map(|a| finish(pages::article(shared, ArticleId::new(a))))
                 .chain(
                     (0..model.claims.len())
                         .into_par_iter()
-                        .map(|c| finish(pages::claim(shared, c))),
+                        .map(|c| finish(pages::claim(shared, ClaimId::new(c)))),
                 )
                 .collect()
         },
@@ -207,14 +207,14 @@ pub fn render<'m>(
     // would copy them again and leave a quarter of their room unused.
     let mut counts = vec![0usize; model.entries.len()];
     for record in index_records.iter().chain(&records).flatten() {
-        if let Some(count) = counts.get_mut(record.entry as usize) {
+        if let Some(count) = counts.get_mut(record.entry.index()) {
             *count += 1;
         }
     }
     let mut by_entry: Vec<Vec<MentionRecord>> =
         counts.into_iter().map(Vec::with_capacity).collect();
     for record in index_records.into_iter().chain(records).flatten() {
-        if let Some(list) = by_entry.get_mut(record.entry as usize) {
+        if let Some(list) = by_entry.get_mut(record.entry.index()) {
             list.push(record);
         }
     }
@@ -222,7 +222,7 @@ pub fn render<'m>(
         .into_par_iter()
         .enumerate()
         .for_each(|(i, mentions)| {
-            finish(pages::entry(shared, i, mentions));
+            finish(pages::entry(shared, EntryId::new(i), mentions));
         });
     timings.lap("glossary pages");
     if let Some(cache) = cache {

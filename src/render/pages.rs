@@ -15,7 +15,9 @@ use super::text::{
 use crate::anchor::{claim_anchor, event_anchor};
 use crate::date::Date;
 use crate::markdown::plain;
-use crate::model::{Article, Claim, EntryKind, Model, Relation, Source};
+use crate::model::{
+    Article, ArticleId, Claim, ClaimId, EntryId, EntryKind, EventId, Model, Relation, Source,
+};
 
 /// A page before its template runs.
 pub struct PageData<'m> {
@@ -110,7 +112,7 @@ struct EventLink {
     date: DateView,
 }
 
-fn event_link(model: &Model, e: usize) -> EventLink {
+fn event_link(model: &Model, e: EventId) -> EventLink {
     let event = &model.events[e];
     EventLink {
         href: format!("../timeline/index.html#event-{}", event.id),
@@ -139,7 +141,7 @@ struct ClaimCard {
     articles: String,
 }
 
-fn entry_link(model: &Model, i: usize, root: &str) -> Link {
+fn entry_link(model: &Model, i: EntryId, root: &str) -> Link {
     let e = &model.entries[i];
     Link {
         href: [root, e.section(), "/", &e.id, ".html"].concat(),
@@ -147,7 +149,7 @@ fn entry_link(model: &Model, i: usize, root: &str) -> Link {
     }
 }
 
-fn claim_link(model: &Model, i: usize, root: &str) -> Link {
+fn claim_link(model: &Model, i: ClaimId, root: &str) -> Link {
     let c = &model.claims[i];
     Link {
         href: claim_href(c, root),
@@ -175,12 +177,12 @@ fn article_href(a: &Article, root: &str) -> String {
 /// A claim's card, as Tera's value: the card is made and converted at
 /// once, and what many cards show (glossary entries, topics, sources) is
 /// shared within the page.
-fn claim_card<'m>(pt: &mut PageText<'_, 'm>, model: &'m Model, i: usize) -> tera::Value {
+fn claim_card<'m>(pt: &mut PageText<'_, 'm>, model: &'m Model, i: ClaimId) -> tera::Value {
     let c = &model.claims[i];
     let root = pt.root;
     let articles = c.cited_articles();
-    let entry = |pt: &mut PageText<'_, 'm>, e: usize| {
-        pt.repeated("entry", e, || {
+    let entry = |pt: &mut PageText<'_, 'm>, e: EntryId| {
+        pt.repeated("entry", e.index(), || {
             tera::Value::from_serializable(&entry_link(model, e, root))
         })
     };
@@ -193,7 +195,7 @@ fn claim_card<'m>(pt: &mut PageText<'_, 'm>, model: &'m Model, i: usize) -> tera
         by: c.by.map(|b| entry(pt, b)),
         about: c.about.iter().map(|&a| entry(pt, a)).collect(),
         topic: c.topic.map(|t| {
-            pt.repeated("topic", t, || {
+            pt.repeated("topic", t.index(), || {
                 tera::Value::from(model.topics[t].id.as_str())
             })
         }),
@@ -201,7 +203,7 @@ fn claim_card<'m>(pt: &mut PageText<'_, 'm>, model: &'m Model, i: usize) -> tera
         outlets: articles
             .iter()
             .map(|&a| {
-                pt.repeated("outlet", a, || {
+                pt.repeated("outlet", a.index(), || {
                     let article = &model.articles[a];
                     tera::Value::from_serializable(&Link {
                         href: article_href(article, root),
@@ -211,7 +213,7 @@ fn claim_card<'m>(pt: &mut PageText<'_, 'm>, model: &'m Model, i: usize) -> tera
             })
             .collect(),
         entries: claim_entries(c)
-            .map(|e| pt.shared.entry_keys[e].as_str())
+            .map(|e| pt.shared.entry_keys[e.index()].as_str())
             .collect::<Vec<_>>()
             .join(" "),
         articles: articles
@@ -224,7 +226,7 @@ fn claim_card<'m>(pt: &mut PageText<'_, 'm>, model: &'m Model, i: usize) -> tera
 }
 
 /// The glossary entries a claim names: who makes it, then what it is about.
-fn claim_entries(c: &Claim) -> impl Iterator<Item = usize> + '_ {
+fn claim_entries(c: &Claim) -> impl Iterator<Item = EntryId> + '_ {
     c.by.iter().chain(&c.about).copied()
 }
 
@@ -236,11 +238,11 @@ pub const HOME_CLAIMS_PER_TOPIC: usize = 20;
 
 /// The claims a topic group shows: all of them, or on the front page the
 /// [`HOME_CLAIMS_PER_TOPIC`] reported by the most sources, in their order.
-fn shown_claims(model: &Model, claims: &[usize], home: bool) -> Vec<usize> {
+fn shown_claims(model: &Model, claims: &[ClaimId], home: bool) -> Vec<ClaimId> {
     if !home || claims.len() <= HOME_CLAIMS_PER_TOPIC {
         return claims.to_vec();
     }
-    let mut key: Vec<usize> = claims.to_vec();
+    let mut key: Vec<ClaimId> = claims.to_vec();
     key.sort_by_key(|&c| std::cmp::Reverse(model.claims[c].cited_articles().len()));
     key.truncate(HOME_CLAIMS_PER_TOPIC);
     key.sort_unstable();
@@ -320,7 +322,7 @@ struct ArticleCard {
 fn article_cards_of(
     shared: &Shared,
     root: &str,
-    articles: impl IntoIterator<Item = usize>,
+    articles: impl IntoIterator<Item = ArticleId>,
 ) -> Vec<ArticleCard> {
     articles
         .into_iter()
@@ -328,10 +330,10 @@ fn article_cards_of(
         .collect()
 }
 
-fn article_card(shared: &Shared, root: &str, a: usize) -> ArticleCard {
+fn article_card(shared: &Shared, root: &str, a: ArticleId) -> ArticleCard {
     let model = shared.model;
     let article = &model.articles[a];
-    let citing = &shared.backlinks.claims_citing[a];
+    let citing = &shared.backlinks.claims_citing[a.index()];
     let only_here = citing
         .iter()
         .filter(|&&c| model.claims[c].cited_articles().len() == 1)
@@ -447,13 +449,15 @@ pub fn index<'m>(shared: &Shared<'m>) -> PageData<'m> {
     let groups = claim_groups(&mut pt, model, true, &mut Collect::default());
     // The side column lists the latest sources and the actors most claims
     // are by or about, up to a screenful each; the full lists are a link away.
-    let mut actor_ids: Vec<usize> = (0..model.entries.len())
+    let mut actor_ids: Vec<EntryId> = EntryId::all(&model.entries)
         .filter(|&i| matches!(model.entries[i].kind, EntryKind::Actor(_)))
         .collect();
     let actor_count = actor_ids.len();
     if actor_ids.len() > HOME_LIST {
-        let weight =
-            |i: usize| shared.backlinks.claims_by[i].len() + shared.backlinks.claims_about[i].len();
+        let weight = |i: EntryId| {
+            shared.backlinks.claims_by[i.index()].len()
+                + shared.backlinks.claims_about[i.index()].len()
+        };
         actor_ids.sort_by_key(|&i| std::cmp::Reverse(weight(i)));
         actor_ids.truncate(HOME_LIST);
         actor_ids.sort_unstable();
@@ -465,11 +469,11 @@ pub fn index<'m>(shared: &Shared<'m>) -> PageData<'m> {
             role: model.entries[i].role.as_deref(),
         })
         .collect();
-    let mut sources: Vec<usize> = (0..model.articles.len()).collect();
+    let mut sources: Vec<ArticleId> = ArticleId::all(&model.articles).collect();
     if sources.len() > HOME_LIST {
         // The latest first; undated ones last.
         sources.sort_by(|&a, &b| {
-            let date = |i: usize| model.articles[i].published.as_ref();
+            let date = |i: ArticleId| model.articles[i].published.as_ref();
             date(b)
                 .is_some()
                 .cmp(&date(a).is_some())
@@ -538,7 +542,7 @@ struct ArticlePage<'m> {
 }
 
 /// `articles/ID.html`.
-pub fn article<'m>(shared: &Shared<'m>, a: usize) -> PageData<'m> {
+pub fn article<'m>(shared: &Shared<'m>, a: ArticleId) -> PageData<'m> {
     let model = shared.model;
     let article = &model.articles[a];
     let path = ["articles/", &article.id, ".html"].concat();
@@ -549,7 +553,7 @@ pub fn article<'m>(shared: &Shared<'m>, a: usize) -> PageData<'m> {
     );
     let note = pt.home_opt(&article.note);
     let body = pt.article(a);
-    let claims: Vec<Link> = shared.backlinks.claims_citing[a]
+    let claims: Vec<Link> = shared.backlinks.claims_citing[a.index()]
         .iter()
         .map(|&c| claim_link(model, c, "../"))
         .collect();
@@ -585,7 +589,7 @@ pub fn articles_index<'m>(shared: &Shared<'m>, rows: &mut dyn Rows) -> PageData<
     let mut data = ArticlesPage { articles: None };
     let count = shared.model.articles.len();
     rows.page(&tera::Value::from_serializable(&data), count);
-    for a in 0..count {
+    for a in ArticleId::all(&shared.model.articles) {
         rows.row(tera::Value::from_serializable(&article_card(
             shared, "../", a,
         )));
@@ -779,7 +783,7 @@ struct RelatedClaim {
 }
 
 /// `claims/ID.html`.
-pub fn claim<'m>(shared: &Shared<'m>, c: usize) -> PageData<'m> {
+pub fn claim<'m>(shared: &Shared<'m>, c: ClaimId) -> PageData<'m> {
     let model = shared.model;
     let claim = &model.claims[c];
     let path = ["claims/", &claim.id, ".html"].concat();
@@ -790,10 +794,10 @@ pub fn claim<'m>(shared: &Shared<'m>, c: usize) -> PageData<'m> {
         &mut pt,
         model,
         &claim.sources,
-        &shared.anchors.claim_quotes[c],
+        &shared.anchors.claim_quotes[c.index()],
         |n| claim_anchor(&claim.id, n),
     );
-    let related_claim = |j: usize, relation: &'static str, rel: Relation| RelatedClaim {
+    let related_claim = |j: ClaimId, relation: &'static str, rel: Relation| RelatedClaim {
         relation,
         kind: rel.name(),
         claim: claim_link(model, j, "../"),
@@ -804,10 +808,10 @@ pub fn claim<'m>(shared: &Shared<'m>, c: usize) -> PageData<'m> {
         .iter()
         .map(|&(j, rel)| related_claim(j, rel.forward(), rel))
         .collect();
-    for &(j, rel) in &shared.backlinks.related_from[c] {
+    for &(j, rel) in &shared.backlinks.related_from[c.index()] {
         related.push(related_claim(j, rel.backward(), rel));
     }
-    let events: Vec<EventLink> = shared.backlinks.claim_events[c]
+    let events: Vec<EventLink> = shared.backlinks.claim_events[c.index()]
         .iter()
         .map(|&e| event_link(model, e))
         .collect();
@@ -848,7 +852,7 @@ pub fn glossary_index<'m>(shared: &Shared<'m>) -> PageData<'m> {
     let mut letters: Vec<Letter> = Vec::new();
     let mut current: Option<String> = None;
     let mut entries: Vec<GlossaryItem> = Vec::new();
-    for (i, e) in model.entries.iter().enumerate() {
+    for (i, e) in EntryId::all(&model.entries).zip(&model.entries) {
         let letter = e
             .name
             .chars()
@@ -908,23 +912,27 @@ struct GlossaryItem<'m> {
 
 /// `actors/ID.html` or `terms/ID.html`; `mentions` are the entry's mentions
 /// across the site.
-pub fn entry<'m>(shared: &Shared<'m>, i: usize, mentions: Vec<MentionRecord<'m>>) -> PageData<'m> {
+pub fn entry<'m>(
+    shared: &Shared<'m>,
+    i: EntryId,
+    mentions: Vec<MentionRecord<'m>>,
+) -> PageData<'m> {
     let model = shared.model;
     let e = &model.entries[i];
     let path = format!("{}.html", e.key());
     let mut pt = PageText::new(shared, &path, &e.name).of_entry(i);
     let summary = pt.home_opt(&e.summary);
     let links = &shared.backlinks;
-    let cards = |pt: &mut PageText<'_, 'm>, claims: &[usize]| -> Vec<tera::Value> {
+    let cards = |pt: &mut PageText<'_, 'm>, claims: &[ClaimId]| -> Vec<tera::Value> {
         claims.iter().map(|&c| claim_card(pt, model, c)).collect()
     };
-    let by = cards(&mut pt, &links.claims_by[i]);
-    let about = cards(&mut pt, &links.claims_about[i]);
-    let events: Vec<EventLink> = links.entry_events[i]
+    let by = cards(&mut pt, &links.claims_by[i.index()]);
+    let about = cards(&mut pt, &links.claims_about[i.index()]);
+    let events: Vec<EventLink> = links.entry_events[i.index()]
         .iter()
         .map(|&ev| event_link(model, ev))
         .collect();
-    let members: Vec<Link> = links.members[i]
+    let members: Vec<Link> = links.members[i.index()]
         .iter()
         .map(|&j| entry_link(model, j, "../"))
         .collect();
@@ -1089,7 +1097,7 @@ pub fn coverage<'m>(shared: &Shared<'m>, rows: &mut dyn Rows) -> PageData<'m> {
     // outlet's list), each article's date, each outlet's empty cell (in
     // the matrix, most of every row). Each is made into Tera's value once
     // and shared, which keeps the page's data a fraction of its size.
-    let link_values: Vec<tera::Value> = (0..model.claims.len())
+    let link_values: Vec<tera::Value> = ClaimId::all(&model.claims)
         .map(|c| tera::Value::from_serializable(&claim_link(model, c, "../")))
         .collect();
     let date_values: Vec<tera::Value> = model
@@ -1112,7 +1120,7 @@ pub fn coverage<'m>(shared: &Shared<'m>, rows: &mut dyn Rows) -> PageData<'m> {
     let mut shared_count = 0;
     for (c, claim) in model.claims.iter().enumerate() {
         if let [a] = claim.cited_articles()[..] {
-            only[outlet_of[a]].push(link_values[c].clone());
+            only[outlet_of[a.index()]].push(link_values[c].clone());
         } else {
             shared_count += 1;
         }
@@ -1143,7 +1151,7 @@ pub fn coverage<'m>(shared: &Shared<'m>, rows: &mut dyn Rows) -> PageData<'m> {
         claim_count: model.claims.len(),
     };
     rows.page(&tera::Value::from_serializable(&data), model.claims.len());
-    let row = |c: usize| {
+    let row = |c: ClaimId| {
         let claim = &model.claims[c];
         let articles = claim.cited_articles();
         // Each outlet that reports the claim, with a link to each passage:
@@ -1163,11 +1171,11 @@ pub fn coverage<'m>(shared: &Shared<'m>, rows: &mut dyn Rows) -> PageData<'m> {
                     &claim_anchor(&claim.id, n + 1),
                 ]
                 .concat(),
-                date: date_values[a].clone(),
+                date: date_values[a.index()].clone(),
             };
-            match reports.iter_mut().find(|(o, _)| *o == outlet_of[a]) {
+            match reports.iter_mut().find(|(o, _)| *o == outlet_of[a.index()]) {
                 Some((_, passages)) => passages.push(passage),
-                None => reports.push((outlet_of[a], vec![passage])),
+                None => reports.push((outlet_of[a.index()], vec![passage])),
             }
         }
         let cell = |o: usize, passages: Vec<Passage>| {
@@ -1189,7 +1197,7 @@ pub fn coverage<'m>(shared: &Shared<'m>, rows: &mut dyn Rows) -> PageData<'m> {
                 .collect()
         };
         tera::Value::from_serializable(&Row {
-            claim: link_values[c].clone(),
+            claim: link_values[c.index()].clone(),
             status: claim.status.name(),
             cells,
             count: articles.len(),

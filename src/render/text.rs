@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::anchor::{Anchors, Owner};
 use crate::markdown::{self, Doc, Mark, MarkKind, Note, plain};
 use crate::mentions::Found;
-use crate::model::{Model, Text};
+use crate::model::{ArticleId, ClaimId, EntryId, EventId, Model, Text};
 
 /// What every page needs to render text.
 pub struct Shared<'m> {
@@ -27,10 +27,10 @@ pub struct Shared<'m> {
 #[derive(Debug, Clone)]
 pub struct MentionRecord<'m> {
     /// The entry mentioned. Some 400,000 records are kept at 10,000
-    /// articles, so the two numbers take four bytes each: an entry takes
-    /// more than a hundred bytes of YAML and a mention at least one byte of
-    /// text, so neither number nears 2³² in a briefing that fits in memory.
-    pub entry: u32,
+    /// articles, so the two numbers take four bytes each (an [`EntryId`]
+    /// is four): a mention takes at least one byte of text, so `n` never
+    /// nears 2³² in a briefing that fits in memory.
+    pub entry: EntryId,
     /// It is the entry's `n`-th mention on that page: `#m-ID-n`.
     pub n: u32,
     /// The page it is on.
@@ -80,7 +80,7 @@ pub struct PageText<'s, 'm> {
     /// The relative path from the page to the root: `""` or `"../"`.
     pub root: &'static str,
     /// How many mentions of each entry the page has so far.
-    counts: BTreeMap<usize, usize>,
+    counts: BTreeMap<EntryId, usize>,
     /// The mentions in the texts whose home is this page, in order, for the glossary.
     pub records: Vec<MentionRecord<'m>>,
     /// This page, for its records; made at the first.
@@ -90,7 +90,7 @@ pub struct PageText<'s, 'm> {
     pub previews: BTreeMap<String, Preview>,
     /// The glossary entry whose page this is: its mentions here are not
     /// linked, since they would link to the page itself.
-    own: Option<usize>,
+    own: Option<EntryId>,
     /// Tera values the page shows more than once, each made once and
     /// shared: a glossary entry's link in every claim card that names it.
     repeats: foldhash::HashMap<(&'static str, usize), tera::Value>,
@@ -127,7 +127,7 @@ impl<'s, 'm> PageText<'s, 'm> {
     }
 
     /// The same writer for the page of glossary entry `entry`.
-    pub fn of_entry(mut self, entry: usize) -> Self {
+    pub fn of_entry(mut self, entry: EntryId) -> Self {
         self.own = Some(entry);
         self
     }
@@ -155,12 +155,12 @@ impl<'s, 'm> PageText<'s, 'm> {
     }
 
     /// Renders an article body with its highlights and margin notes.
-    pub fn article(&mut self, index: usize) -> String {
+    pub fn article(&mut self, index: ArticleId) -> String {
         let model = self.shared.model;
         let article = &model.articles[index];
         let mut marks = Vec::new();
         let mut notes = Vec::new();
-        for h in &self.shared.anchors.highlights[index] {
+        for h in &self.shared.anchors.highlights[index.index()] {
             let anchor = markdown::escape(&h.anchor);
             let (class, title, preview, note) = match h.owner {
                 Owner::Claim(c) => {
@@ -226,7 +226,7 @@ impl<'s, 'm> PageText<'s, 'm> {
         }
         notes.sort_by_key(|n| n.at);
         self.recording = true;
-        let found = &self.shared.anchors.mentions[index];
+        let found = &self.shared.anchors.mentions[index.index()];
         let html = self.doc(&article.doc, found, marks, &notes);
         self.recording = false;
         html
@@ -259,7 +259,7 @@ impl<'s, 'm> PageText<'s, 'm> {
                     })
                 });
                 self.records.push(MentionRecord {
-                    entry: u32::try_from(found.entry).unwrap_or(u32::MAX),
+                    entry: found.entry,
                     n: u32::try_from(n).unwrap_or(u32::MAX),
                     page: Arc::clone(page),
                     text: &doc.text,
@@ -282,7 +282,7 @@ impl<'s, 'm> PageText<'s, 'm> {
     }
 
     /// Adds the preview of claim `c`, once; returns its key.
-    fn preview_claim(&mut self, c: usize) -> String {
+    fn preview_claim(&mut self, c: ClaimId) -> String {
         let model = self.shared.model;
         let claim = &model.claims[c];
         let key = ["claims/", &claim.id].concat();
@@ -313,7 +313,7 @@ impl<'s, 'm> PageText<'s, 'm> {
     }
 
     /// Adds the preview of event `e`, once; returns its key.
-    fn preview_event(&mut self, e: usize) -> String {
+    fn preview_event(&mut self, e: EventId) -> String {
         let event = &self.shared.model.events[e];
         let key = ["events/", &event.id].concat();
         if !self.previews.contains_key(&key) {
@@ -335,10 +335,10 @@ impl<'s, 'm> PageText<'s, 'm> {
     }
 
     /// Adds the preview of glossary entry `i`, once; returns its key.
-    fn preview_entry(&mut self, i: usize) -> &'s str {
+    fn preview_entry(&mut self, i: EntryId) -> &'s str {
         let shared = self.shared;
         let entry = &shared.model.entries[i];
-        let key = shared.entry_keys[i].as_str();
+        let key = shared.entry_keys[i.index()].as_str();
         if !self.previews.contains_key(key) {
             let preview = Preview {
                 key: key.to_string(),
