@@ -15,11 +15,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use walkdir::WalkDir;
 
 use crate::diagnostic::{Code, Diagnostic, Severity, Sources, Span};
 use crate::limits::Limits;
-use crate::load::Reader;
+use crate::load::{self, Reader};
 use crate::options::BuildOptions;
 use crate::write::{self, Site, nanos};
 
@@ -149,26 +148,18 @@ pub fn previous(output: &Path) -> Option<Record> {
 /// file cannot be read: the build then goes on as usual and reports it.
 pub fn fingerprint(
     options: &BuildOptions,
+    listed: &load::Inputs,
     output: &Path,
     previous: Option<&Record>,
 ) -> Option<Inputs> {
     let at = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos() as u64);
-    let root = &options.root;
-    let mut files = Vec::new();
-    for dir in ["content", "templates"] {
-        let top = root.join(dir);
-        if !top.exists() {
-            continue;
-        }
-        for entry in WalkDir::new(&top).sort_by_file_name() {
-            let entry = entry.ok()?;
-            if !entry.file_type().is_dir() {
-                files.push(entry);
-            }
-        }
+    let root = listed.root();
+    if !listed.complete() {
+        return None;
     }
+    let files = listed.files();
     let known: HashMap<&str, &Input> = previous
         .filter(|record| record.at > RACY)
         .map(|record| {
@@ -183,30 +174,30 @@ pub fn fingerprint(
     let read = std::sync::atomic::AtomicUsize::new(0);
     let inputs: Vec<Input> = files
         .par_iter()
-        .map(|entry| {
-            let file = entry.path();
-            let relative = file.strip_prefix(root).unwrap_or(file);
+        .map(|listed_file| {
+            let relative = &listed_file.path;
             let path = relative.to_string_lossy();
-            // A link is read through, so its target's metadata is the one
-            // that tells of the contents.
-            let meta = if entry.path_is_symlink() {
-                fs::metadata(file).ok()?
-            } else {
-                entry.metadata().ok()?
-            };
-            let stamp = stamp(&meta);
+            let meta = listed_file.meta.as_ref()?;
+            // A pipe or device is not read (it could wait forever): the
+            // build reports it.
+            if !meta.is_file() {
+                return None;
+            }
+            let stamp = stamp(meta);
             if let Some(stamp) = stamp
                 && let Some(input) = known.get(path.as_ref())
                 && input.stamp == stamp
             {
                 return Some((*input).clone());
             }
-            let bytes = fs::read(file).ok()?;
+            let bytes = fs::read(root.join(relative)).ok()?;
             read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let mut hasher = blake3::Hasher::new();
             hasher.update(relative.as_os_str().as_encoded_bytes());
             hasher.update(&[0]);
             hasher.update(&bytes);
+            // The build, if it goes on, takes the bytes from the listing.
+            listed.keep(relative, bytes);
             Some(Input {
                 path: path.into_owned(),
                 // Without a stamp, the file is read again next time.
@@ -495,17 +486,29 @@ mod tests {
     fn a_file_whose_metadata_is_as_recorded_long_after_is_not_read_again() {
         let (dir, options) = briefing();
         let out = dir.path().join("public");
-        let first = fingerprint(&options, &out, None).unwrap();
+        let first = fingerprint(&options, &load::Inputs::list(&options.root), &out, None).unwrap();
         let honest = first.hash;
         // Recorded an hour after the files were last written: their
         // metadata vouches for them, so the recorded hashes stand.
         let record = record_with_made_up_hashes(first, 3_600_000_000_000);
-        let again = fingerprint(&options, &out, Some(&record)).unwrap();
+        let again = fingerprint(
+            &options,
+            &load::Inputs::list(&options.root),
+            &out,
+            Some(&record),
+        )
+        .unwrap();
         assert!(again.files.iter().all(|f| f.hash == "made up"));
         assert_ne!(again.hash, honest);
         // A file written since is read again, and only it.
         fs::write(dir.path().join("content/briefing.yaml"), "title: Edited\n").unwrap();
-        let edited = fingerprint(&options, &out, Some(&record)).unwrap();
+        let edited = fingerprint(
+            &options,
+            &load::Inputs::list(&options.root),
+            &out,
+            Some(&record),
+        )
+        .unwrap();
         let read: Vec<&str> = edited
             .files
             .iter()
@@ -521,12 +524,18 @@ mod tests {
         let (dir, options) = briefing();
         let out = dir.path().join("public");
         fs::create_dir_all(&out).unwrap();
-        let first = fingerprint(&options, &out, None).unwrap();
+        let first = fingerprint(&options, &load::Inputs::list(&options.root), &out, None).unwrap();
         // A record from an hour later, but for one file whose stamp has
         // changed since (it was touched, its contents as they were).
         let mut record = record_after(first, 3_600_000_000_000);
         record.sources[0].stamp.modified -= 1;
-        let again = fingerprint(&options, &out, Some(&record)).unwrap();
+        let again = fingerprint(
+            &options,
+            &load::Inputs::list(&options.root),
+            &out,
+            Some(&record),
+        )
+        .unwrap();
         assert_eq!(again.read, 1);
         assert!(unchanged(&out, record, &again).is_some());
         let recorded = previous(&out).unwrap();
@@ -539,12 +548,18 @@ mod tests {
     fn a_file_written_just_before_the_record_was_made_is_read_again() {
         let (dir, options) = briefing();
         let out = dir.path().join("public");
-        let first = fingerprint(&options, &out, None).unwrap();
+        let first = fingerprint(&options, &load::Inputs::list(&options.root), &out, None).unwrap();
         let honest = first.hash;
         // Recorded within the same second as the files were written: a
         // write in that second might have kept their metadata.
         let record = record_with_made_up_hashes(first, RACY / 2);
-        let again = fingerprint(&options, &out, Some(&record)).unwrap();
+        let again = fingerprint(
+            &options,
+            &load::Inputs::list(&options.root),
+            &out,
+            Some(&record),
+        )
+        .unwrap();
         assert!(again.files.iter().all(|f| f.hash != "made up"));
         assert_eq!(again.hash, honest);
     }

@@ -111,11 +111,14 @@ pub fn build_with(
     let root = &options.root;
     let output = options.output_dir();
     let mut timings = Timings::default();
+    // The files are listed once; what the record reads to fingerprint
+    // them, loading takes rather than reading again.
+    let listed = load::Inputs::list(root);
     // A one-off build into a site made from the same inputs has nothing to do.
     let (inputs, previous) = match (options.write, cache) {
         (true, None) => {
             let previous = manifest::previous(&output);
-            let inputs = manifest::fingerprint(options, &output, previous.as_ref());
+            let inputs = manifest::fingerprint(options, &listed, &output, previous.as_ref());
             timings.lap("inputs");
             (inputs, previous)
         }
@@ -149,8 +152,8 @@ pub fn build_with(
         anchors,
         diagnostics: mut diags,
         mut sources,
-    } = analyse(options, &mut timings)?;
-    let theme = match render::theme::load(root, &options.limits, &mut sources) {
+    } = analyse_listed(options, &listed, &mut timings)?;
+    let theme = match render::theme::load(&listed, &options.limits, &mut sources) {
         Ok(theme) => Some(theme),
         Err(theme_diags) => {
             diags.extend(theme_diags);
@@ -319,11 +322,21 @@ pub struct Analysis {
 /// `options.base_url`. Stops with the diagnostics when the files cannot be
 /// read or checked; errors of anchoring are left in the analysis.
 pub fn analyse(options: &BuildOptions, timings: &mut Timings) -> Result<Analysis, Failure> {
+    check_usage(options)?;
+    analyse_listed(options, &load::Inputs::list(&options.root), timings)
+}
+
+/// [`analyse`], of the files `inputs` lists.
+fn analyse_listed(
+    options: &BuildOptions,
+    inputs: &load::Inputs,
+    timings: &mut Timings,
+) -> Result<Analysis, Failure> {
     let base_url = check_usage(options)?;
     let progress = options.progress.as_ref();
     let stage = |name| progress.inspect(|p| p.stage(name, None));
     stage("reading");
-    let (loaded, mut diags) = load::load(&options.root, &options.limits);
+    let (loaded, mut diags) = load::load(inputs, &options.limits);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(stop(diags, loaded.sources));
     }

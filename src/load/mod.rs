@@ -16,7 +16,7 @@ use crate::diagnostic::{Code, Diagnostic, Sources, Span};
 use crate::format::{RawAnnotations, RawArticle, RawBriefing, RawFrontMatter};
 use crate::limits::Limits;
 
-pub use files::{Reader, files_in};
+pub use files::{Inputs, Reader};
 
 /// Everything read from a briefing folder.
 #[derive(Debug, Default)]
@@ -36,10 +36,11 @@ pub fn briefing_file() -> PathBuf {
     Path::new("content").join("briefing.yaml")
 }
 
-/// Reads the briefing at `root`. Every problem found becomes a diagnostic.
-pub fn load(root: &Path, limits: &Limits) -> (Loaded, Vec<Diagnostic>) {
+/// Reads the briefing of the listed `inputs`. Every problem found becomes
+/// a diagnostic.
+pub fn load(inputs: &Inputs, limits: &Limits) -> (Loaded, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let content = root.join("content");
+    let content = inputs.root().join("content");
     if !content.is_dir() {
         diags.push(
             Diagnostic::new(
@@ -52,7 +53,7 @@ pub fn load(root: &Path, limits: &Limits) -> (Loaded, Vec<Diagnostic>) {
         );
         return (Loaded::default(), diags);
     }
-    let reader = Reader::new(root, limits);
+    let reader = Reader::of(inputs, limits);
     let file = briefing_file();
     let briefing = reader.read(&file, &mut diags).map(|text| (file, text));
     // Articles are many: read them in parallel, then merge in file order so
@@ -73,14 +74,9 @@ pub fn load(root: &Path, limits: &Limits) -> (Loaded, Vec<Diagnostic>) {
         }
         texts
     };
-    let articles = files_in(root, "content/articles", Some(&["md"]), &mut diags);
+    let articles = inputs.files_in("content/articles", Some(&["md"]), &mut diags);
     let articles = read_all(articles, &mut diags);
-    let annotations = files_in(
-        root,
-        "content/annotations",
-        Some(&["yaml", "yml"]),
-        &mut diags,
-    );
+    let annotations = inputs.files_in("content/annotations", Some(&["yaml", "yml"]), &mut diags);
     let annotations = read_all(annotations, &mut diags);
     let (loaded, parse_diags) = parse(briefing, articles, annotations, limits);
     diags.extend(parse_diags);

@@ -140,15 +140,19 @@ pub struct Asset {
 /// Loads the theme: built-in files, replaced by any file of the same name in
 /// `root/templates/`. The texts of those files go into `sources`, so that
 /// diagnostics can quote them.
-pub fn load(root: &Path, limits: &Limits, sources: &mut Sources) -> Result<Theme, Vec<Diagnostic>> {
+pub fn load(
+    inputs: &load::Inputs,
+    limits: &Limits,
+    sources: &mut Sources,
+) -> Result<Theme, Vec<Diagnostic>> {
     let mut files: BTreeMap<String, (String, Option<PathBuf>)> = BUILT_IN
         .iter()
         .map(|(name, text)| (name.to_string(), (text.to_string(), None)))
         .collect();
     let mut diags = Vec::new();
     let mut overrides = Vec::new();
-    let reader = load::Reader::new(root, limits);
-    for relative in load::files_in(root, "templates", None, &mut diags) {
+    let reader = load::Reader::of(inputs, limits);
+    for relative in inputs.files_in("templates", None, &mut diags) {
         let Some(text) = reader.read(&relative, &mut diags) else {
             continue;
         };
@@ -369,7 +373,8 @@ mod tests {
     #[test]
     fn the_built_in_pages_of_many_rows_render_a_row_at_a_time() {
         let root = tempfile::tempdir().unwrap();
-        let theme = load(root.path(), &Limits::default(), &mut Sources::default())
+        let inputs = load::Inputs::list(root.path());
+        let theme = load(&inputs, &Limits::default(), &mut Sources::default())
             .unwrap_or_else(|_| panic!("the built-in theme loads"));
         let pages: Vec<&str> = theme.frames.keys().copied().collect();
         assert_eq!(pages, ["articles.html", "claims.html", "coverage.html"]);
