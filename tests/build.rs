@@ -427,9 +427,12 @@ fn a_briefing_written_by_someone_else_builds_and_its_highlights_read_its_quotes(
     ));
 }
 
+#[path = "../src/render/minify.rs"]
+mod minify;
+
 /// minify-html as a whole page, the way the built-in templates are minified.
 fn minified(html: &[u8]) -> Vec<u8> {
-    minify_html::minify(html, &briefing::render::theme::minify_config())
+    minify_html::minify(html, &minify::config())
 }
 
 #[test]

@@ -14,8 +14,8 @@ include!(concat!(env!("OUT_DIR"), "/theme.rs"));
 
 /// The templates, ready to render, and the static files beside them.
 pub struct Theme {
-    /// Every `.html` template, minified once here so that pages need no
-    /// minifying of their own (see [`minify_template`]).
+    /// Every `.html` template, the built-in ones minified when the program
+    /// was compiled, so that pages need no minifying of their own.
     pub tera: Tera,
     /// The templates as written, for pointing at the right line when
     /// rendering with [`Theme::tera`] fails.
@@ -205,9 +205,9 @@ pub fn load(
         // survive minifying.
         let ready: Vec<(&str, String)> = templates
             .iter()
-            .map(|(n, t, origin)| match origin {
-                None => (n.as_str(), minify_template(t)),
-                Some(_) => (n.as_str(), t.clone()),
+            .map(|(n, t, origin)| match (origin, minified(n)) {
+                (None, Some(minified)) => (n.as_str(), minified.to_string()),
+                _ => (n.as_str(), t.clone()),
             })
             .collect();
         let minified = tera.add_raw_templates(ready.iter().map(|(n, t)| (*n, t.as_str())));
@@ -250,29 +250,10 @@ pub fn load(
     }
 }
 
-/// A template minified with minify-html, its `{{ }}`, `{% %}` and `{# #}`
-/// kept as they are: the markup of every page is minified once, here,
-/// rather than page by page. What the tags insert (article text, notes)
-/// is HTML the build writes compactly itself. Tags must not stand where
-/// an attribute would, and strings inside an attribute's value are in
-/// single quotes (`class="{% if k == 'a' %}…{% endif %}"`).
-pub fn minify_template(text: &str) -> String {
-    let mut cfg = minify_config();
-    cfg.preserve_brace_template_syntax = true;
-    String::from_utf8_lossy(&minify_html::minify(text.as_bytes(), &cfg)).into_owned()
-}
-
-/// How markup is minified: valid HTML kept (closing tags, quoted values
-/// where needed, spaces between attributes), CSS minified.
-pub fn minify_config() -> minify_html::Cfg {
-    let mut cfg = minify_html::Cfg::new();
-    cfg.keep_html_and_head_opening_tags = true;
-    cfg.keep_closing_tags = true;
-    cfg.minify_css = true;
-    cfg.minify_doctype = false;
-    cfg.allow_noncompliant_unquoted_attribute_values = false;
-    cfg.allow_removing_spaces_between_attributes = false;
-    cfg
+/// The built-in template `name` as minified when the program was
+/// compiled (`build.rs`, with `src/render/minify.rs`).
+fn minified(name: &str) -> Option<&'static str> {
+    MINIFIED.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
 }
 
 /// `style.css` → `style.0123abcd.css`, from the contents' BLAKE3 hash.
@@ -433,25 +414,23 @@ mod tests {
 
     #[test]
     fn every_built_in_template_compiles_minified_and_keeps_its_tags() {
-        let minified: Vec<(&str, String)> = BUILT_IN
+        let templates: Vec<&str> = BUILT_IN
             .iter()
             .filter(|(name, _)| name.ends_with(".html"))
-            .map(|(name, text)| (*name, minify_template(text)))
+            .map(|(name, _)| *name)
             .collect();
+        let minified: Vec<&str> = MINIFIED.iter().map(|(name, _)| *name).collect();
+        assert_eq!(minified, templates, "every template is minified");
         let mut tera = Tera::new();
-        tera.add_raw_templates(minified.iter().map(|(n, t)| (*n, t.as_str())))
-            .unwrap();
-        let base = &minified.iter().find(|(n, _)| *n == "base.html").unwrap().1;
-        assert!(
-            base.len()
-                < BUILT_IN
-                    .iter()
-                    .find(|(n, _)| *n == "base.html")
-                    .unwrap()
-                    .1
-                    .len()
-        );
+        tera.add_raw_templates(MINIFIED.iter().copied()).unwrap();
+        let base = minified_of("base.html");
+        let written = BUILT_IN.iter().find(|(n, _)| *n == "base.html").unwrap().1;
+        assert!(base.len() < written.len());
         assert!(base.contains("{% block content %}"), "{base}");
         assert!(!base.contains("\n  <"), "indentation is gone: {base}");
+    }
+
+    fn minified_of(name: &str) -> &'static str {
+        minified(name).unwrap_or_else(|| panic!("{name} is minified"))
     }
 }
