@@ -427,6 +427,8 @@ fn a_briefing_written_by_someone_else_builds_and_its_highlights_read_its_quotes(
     ));
 }
 
+// The test minifies whole pages; only the templates use `minify::template`.
+#[allow(dead_code)]
 #[path = "../src/render/minify.rs"]
 mod minify;
 
