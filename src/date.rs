@@ -52,7 +52,7 @@ const MONTHS: [&str; 12] = [
 ];
 
 impl Date {
-    /// Parses one of the forms FORMAT.md allows; the error says what is wrong.
+    /// Parses one of the forms docs/format.md allows; the error says what is wrong.
     pub fn parse(text: &str) -> Result<Date, String> {
         let invalid = || {
             format!(

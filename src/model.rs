@@ -265,7 +265,7 @@ pub enum EntryKind {
     Term,
 }
 
-/// The kinds of actors FORMAT.md names.
+/// The kinds of actors docs/format.md names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ActorKind {
     Person,

@@ -1,4 +1,4 @@
-//! Quote normalisation (FORMAT.md, "Quotes"), with a map back to the original text.
+//! Quote normalisation (docs/format.md, "Quotes"), with a map back to the original text.
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::canonical_combining_class;

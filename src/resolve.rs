@@ -13,7 +13,7 @@ use crate::model::*;
 
 use rayon::prelude::*;
 
-/// The id rule of FORMAT.md, "Identifiers".
+/// The id rule of docs/format.md, "Identifiers".
 pub fn check_id(id: &str) -> Result<(), String> {
     if id.is_empty() {
         return Err("an id cannot be empty".into());
@@ -225,7 +225,7 @@ pub fn folder_url(url: String) -> String {
     if url.ends_with('/') { url } else { url + "/" }
 }
 
-/// True for the external link schemes FORMAT.md allows.
+/// True for the external link schemes docs/format.md allows.
 pub fn is_allowed_url(url: &str) -> bool {
     let lower = url.to_ascii_lowercase();
     let rest = ["http://", "https://"]
@@ -831,7 +831,7 @@ fn check_link(r: &mut Resolver, known: &HashMap<&str, Vec<&str>>, dest: &str, lo
     }
 }
 
-/// The warnings FORMAT.md lists that the model alone can tell.
+/// The warnings docs/format.md lists that the model alone can tell.
 fn warn_unused(r: &mut Resolver, model: &Model) {
     let mut cited = vec![false; model.articles.len()];
     let mut topic_used = vec![false; model.topics.len()];

@@ -339,7 +339,7 @@ pub const ALL: [Entry; 40] = [
         UncitedArticle,
         "uncited-article",
         Warning,
-        "No claim or event quotes the article.",
+        "No claim cites the article: none of its passages is a source.",
         "Add a claim with a quote from it, or remove the article.",
     ),
     entry(

@@ -47,7 +47,7 @@ form! {
 }
 
 form! {
-    /// An id, defining a thing or referring to one: FORMAT.md, "Identifiers".
+    /// An id, defining a thing or referring to one: docs/format.md, "Identifiers".
     Id => json_schema!({
         "description": "An id: lowercase letters a-z, digits and single hyphens, at most 64 characters.",
         "anyOf": [
@@ -58,7 +58,7 @@ form! {
 }
 
 form! {
-    /// A date in one of the forms of FORMAT.md, "Dates". YAML reads a bare
+    /// A date in one of the forms of docs/format.md, "Dates". YAML reads a bare
     /// year as a number, which the build accepts.
     Date => json_schema!({
         "description": "A date: YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] (as the source printed it) or an RFC 3339 timestamp.",

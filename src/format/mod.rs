@@ -55,7 +55,7 @@ impl<T: JsonSchema> JsonSchema for S<T> {
 #[serde(deny_unknown_fields)]
 #[schemars(
     title = "briefing.yaml",
-    description = "A briefing: its title, summary and topics. See FORMAT.md, content/briefing.yaml."
+    description = "A briefing: its title, summary and topics. See docs/format.md, content/briefing.yaml."
 )]
 pub struct RawBriefing {
     /// Required. The briefing's title.
@@ -103,7 +103,7 @@ pub struct RawTopic {
 #[serde(deny_unknown_fields)]
 #[schemars(
     title = "Article front matter",
-    description = "The YAML between the `---` lines at the top of content/articles/ID.md. See FORMAT.md, content/articles/ID.md."
+    description = "The YAML between the `---` lines at the top of content/articles/ID.md. See docs/format.md, content/articles/ID.md."
 )]
 pub struct RawFrontMatter {
     /// Required. The article's headline as published.
@@ -154,7 +154,7 @@ pub struct RawArticle {
 #[serde(deny_unknown_fields)]
 #[schemars(
     title = "Annotation file",
-    description = "A file of content/annotations/: actors, terms, claims and events. Lists from all files are merged. See FORMAT.md, content/annotations/*.yaml."
+    description = "A file of content/annotations/: actors, terms, claims and events. Lists from all files are merged. See docs/format.md, content/annotations/*.yaml."
 )]
 pub struct RawAnnotations {
     /// The glossary of who is who.

@@ -8,7 +8,7 @@
 //! `prefix` and `suffix` (at least [`CONTEXT`] characters each) are made long
 //! enough that prefix + exact + suffix occurs once in the article's text, and
 //! a `TextPositionSelector` counting characters of the article's normalised
-//! text (FORMAT.md, "Quotes"). The body is the claim (or event): its text, a
+//! text (docs/format.md, "Quotes"). The body is the claim (or event): its text, a
 //! link to its page and, for a claim, its status as a tag.
 //!
 //! Addresses are absolute under `base_url` when the briefing has one. Without

@@ -1,4 +1,4 @@
-//! Render: every page of SITE.md, from the model through the theme's templates.
+//! Render: every page of docs/site.md, from the model through the theme's templates.
 
 pub mod annotations;
 pub mod backlinks;

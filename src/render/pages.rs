@@ -1,4 +1,4 @@
-//! The pages of SITE.md: for each, the data its template shows, all computed
+//! The pages of docs/site.md: for each, the data its template shows, all computed
 //! here (counts, backlinks, groupings, sort orders).
 
 use std::borrow::Cow;

@@ -372,7 +372,7 @@ pub fn words(text: &str, n: usize) -> String {
 }
 
 /// Adds `m-ID-N` to `out`: the id of the `n`-th mention of entry `id` on a
-/// page (SITE.md).
+/// page (docs/site.md).
 pub fn push_mention_id(out: &mut String, id: &str, n: usize) {
     crate::anchor::push_numbered_id(out, "m-", id, n);
 }
