@@ -444,6 +444,11 @@ mod tests {
     use super::*;
 
     /// A briefing of two files, and the options of a build of it.
+    /// The fingerprint of the briefing of `options`, listed anew.
+    fn look(options: &BuildOptions, out: &Path, previous: Option<&Record>) -> Option<Inputs> {
+        fingerprint(options, &load::Inputs::list(&options.root), out, previous)
+    }
+
     fn briefing() -> (tempfile::TempDir, BuildOptions) {
         let dir = tempfile::tempdir().unwrap();
         let content = dir.path().join("content");
@@ -486,7 +491,7 @@ mod tests {
     fn a_file_whose_metadata_is_as_recorded_long_after_is_not_read_again() {
         let (dir, options) = briefing();
         let out = dir.path().join("public");
-        let first = fingerprint(&options, &load::Inputs::list(&options.root), &out, None).unwrap();
+        let first = look(&options, &out, None).unwrap();
         let honest = first.hash;
         // Recorded an hour after the files were last written: their
         // metadata vouches for them, so the recorded hashes stand.
@@ -524,7 +529,7 @@ mod tests {
         let (dir, options) = briefing();
         let out = dir.path().join("public");
         fs::create_dir_all(&out).unwrap();
-        let first = fingerprint(&options, &load::Inputs::list(&options.root), &out, None).unwrap();
+        let first = look(&options, &out, None).unwrap();
         // A record from an hour later, but for one file whose stamp has
         // changed since (it was touched, its contents as they were).
         let mut record = record_after(first, 3_600_000_000_000);
@@ -548,7 +553,7 @@ mod tests {
     fn a_file_written_just_before_the_record_was_made_is_read_again() {
         let (dir, options) = briefing();
         let out = dir.path().join("public");
-        let first = fingerprint(&options, &load::Inputs::list(&options.root), &out, None).unwrap();
+        let first = look(&options, &out, None).unwrap();
         let honest = first.hash;
         // Recorded within the same second as the files were written: a
         // write in that second might have kept their metadata.

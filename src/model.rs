@@ -470,3 +470,35 @@ pub struct Event {
     pub sources: Vec<Source>,
     pub loc: Loc,
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::options::BuildOptions;
+    use crate::progress::Timings;
+
+    /// [`Model::texts`](super::Model::texts) and
+    /// [`Model::number_texts`](super::Model::number_texts) walk the texts
+    /// in one order: each text's id is its place in the list, for every
+    /// kind of text the default briefing has.
+    #[test]
+    fn every_text_is_numbered_by_its_place_in_the_list() {
+        let options = BuildOptions {
+            root: env!("CARGO_MANIFEST_DIR").into(),
+            ..Default::default()
+        };
+        let Ok(analysis) = crate::pipeline::analyse(&options, &mut Timings::default()) else {
+            panic!("the default briefing is analysed");
+        };
+        let model = &analysis.model;
+        let texts = model.texts();
+        assert!(texts.len() > 50, "{}", texts.len());
+        for (i, text) in texts.iter().enumerate() {
+            assert_eq!(text.id.index(), i, "{:?}", text.loc);
+        }
+        // The kinds a misordering could hide in.
+        assert!(model.meta.summary.is_some());
+        assert!(model.entries.iter().any(|e| e.summary.is_some()));
+        assert!(model.claims.iter().any(|c| c.note.is_some()));
+        assert!(model.events.iter().any(|e| e.description.is_some()));
+    }
+}

@@ -5,6 +5,8 @@
 //! list of codes and their error cases make it (`UPDATE_DOCS=1` writes
 //! it); and no file of the project refers to a document it does not hold.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -46,7 +48,11 @@ fn every_key_of_the_shipped_schemas_is_in_the_format_docs() {
         keys(&schema, &mut found);
         for key in &found {
             if !format.contains(&format!("`{key}`")) {
-                missing.push(format!("{} in {}", key, entry.file_name().to_string_lossy()));
+                missing.push(format!(
+                    "{} in {}",
+                    key,
+                    entry.file_name().to_string_lossy()
+                ));
             }
         }
         all.extend(found);
@@ -150,7 +156,10 @@ fn the_command_line_docs_hold_every_commands_help_as_printed() {
         }
     }
     for c in &commands {
-        assert!(cli.contains(&format!("## `briefing {c}`")), "{c} has no section");
+        assert!(
+            cli.contains(&format!("## `briefing {c}`")),
+            "{c} has no section"
+        );
     }
     assert!(
         differ.is_empty(),
@@ -172,13 +181,7 @@ fn example(expected: &str, name: &str) -> Option<String> {
 /// `docs/diagnostics.md`, made from the list of codes and, for each, the
 /// first error case that shows it.
 fn diagnostics_docs() -> (String, Vec<&'static str>) {
-    let mut cases: Vec<PathBuf> = fs::read_dir(project().join("tests/errors"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
+    let cases = common::error_cases();
     let outputs: Vec<(String, String)> = cases
         .iter()
         .map(|case| {
@@ -279,31 +282,64 @@ fn every_dependency_is_in_the_dependency_docs() {
             names.extend(map.keys().cloned());
         }
     }
-    assert!(names.contains("tera") && names.contains("playwright-core"), "{names:?}");
+    assert!(
+        names.contains("tera") && names.contains("playwright-core"),
+        "{names:?}"
+    );
     let missing: Vec<&String> = names
         .iter()
         .filter(|n| !deps.contains(&format!("`{n}`")))
         .collect();
-    assert!(missing.is_empty(), "not in docs/dependencies.md: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "not in docs/dependencies.md: {missing:?}"
+    );
 }
 
 /// The project's own files that may name documents: its texts, code,
 /// schemas, theme and scripts (not test data or vendored files).
 fn project_files() -> Vec<PathBuf> {
     let mut files = Vec::new();
-    for top in ["src", "docs", "schemas", "templates", "tests", "bench", "examples", ".ci", "fuzz"] {
-        for entry in walkdir::WalkDir::new(project().join(top)).into_iter().flatten() {
+    for top in [
+        "src",
+        "docs",
+        "schemas",
+        "templates",
+        "tests",
+        "bench",
+        "examples",
+        ".ci",
+        "fuzz",
+    ] {
+        for entry in walkdir::WalkDir::new(project().join(top))
+            .into_iter()
+            .flatten()
+        {
             let path = entry.path();
             let skipped = path.components().any(|c| {
                 let c = c.as_os_str();
-                c == "data" || c == "errors" || c == "fixtures" || c == "target" || c == "node_modules" || c == "corpus" || c == "artifacts" || c == "regressions"
+                c == "data"
+                    || c == "errors"
+                    || c == "fixtures"
+                    || c == "target"
+                    || c == "node_modules"
+                    || c == "corpus"
+                    || c == "artifacts"
+                    || c == "regressions"
             });
             if entry.file_type().is_file() && !skipped {
                 files.push(path.to_path_buf());
             }
         }
     }
-    for top in ["README.md", "ARCHITECTURE.md", "CONTRIBUTING.md", "CHANGELOG.md", "Cargo.toml", "build.rs"] {
+    for top in [
+        "README.md",
+        "ARCHITECTURE.md",
+        "CONTRIBUTING.md",
+        "CHANGELOG.md",
+        "Cargo.toml",
+        "build.rs",
+    ] {
         files.push(project().join(top));
     }
     files
@@ -324,7 +360,11 @@ fn no_file_refers_to_a_document_the_project_does_not_hold() {
             }
         }
         // Every `docs/NAME.md` named (but in this checker's own words).
-        let mut rest = if name.ends_with("docs.rs") { "" } else { text.as_str() };
+        let mut rest = if name.ends_with("docs.rs") {
+            ""
+        } else {
+            text.as_str()
+        };
         while let Some(i) = rest.find("docs/") {
             let after = &rest[i + 5..];
             let len = after
@@ -339,11 +379,7 @@ fn no_file_refers_to_a_document_the_project_does_not_hold() {
         // Every relative link of a Markdown file, outside its code blocks.
         if name.ends_with(".md") {
             let dir = file.parent().unwrap();
-            let prose: String = text
-                .split("```")
-                .step_by(2)
-                .collect::<Vec<_>>()
-                .join("\n");
+            let prose: String = text.split("```").step_by(2).collect::<Vec<_>>().join("\n");
             let mut rest = prose.as_str();
             while let Some(i) = rest.find("](") {
                 let after = &rest[i + 2..];
@@ -370,7 +406,13 @@ fn the_readme_is_short() {
     let readme = read("README.md");
     let lines = readme.lines().count();
     assert!(lines <= 200, "README.md has {lines} lines");
-    for doc in ["docs/guide.md", "docs/format.md", "docs/site.md", "docs/cli.md", "docs/diagnostics.md"] {
+    for doc in [
+        "docs/guide.md",
+        "docs/format.md",
+        "docs/site.md",
+        "docs/cli.md",
+        "docs/diagnostics.md",
+    ] {
         assert!(readme.contains(doc), "README.md links {doc}");
     }
 }

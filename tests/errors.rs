@@ -6,6 +6,8 @@
 //! files after a deliberate change of wording, run with `UPDATE_EXPECTED=1`
 //! and review the diff.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 
@@ -45,14 +47,7 @@ fn check(case: &Path) -> String {
 
 #[test]
 fn every_bad_input_gets_its_expected_diagnostics() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/errors");
-    let mut cases: Vec<_> = fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
+    let cases = common::error_cases();
     assert!(
         cases.len() >= 20,
         "expected at least 20 cases, found {}",

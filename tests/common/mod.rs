@@ -5,6 +5,19 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
+/// The folders of `tests/errors/`, each a briefing with one defect, in name order.
+pub fn error_cases() -> Vec<std::path::PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/errors");
+    let mut cases: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    cases
+}
+
 /// Copies the default briefing's `content/` into `root`.
 pub fn copy_default_briefing(root: &Path) {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
