@@ -107,7 +107,7 @@ pub fn build_with(
     cache: Option<&render::Cache>,
 ) -> Result<(Outcome, Vec<render::Output>), Failure> {
     let started = Instant::now();
-    check_usage(options)?;
+    let base_url = check_usage(options)?;
     let root = &options.root;
     let output = options.output_dir();
     let mut timings = Timings::default();
@@ -152,7 +152,7 @@ pub fn build_with(
         anchors,
         diagnostics: mut diags,
         mut sources,
-    } = analyse_listed(options, &listed, &mut timings)?;
+    } = analyse_listed(options, base_url, &listed, &mut timings)?;
     let theme = match render::theme::load(&listed, &options.limits, &mut sources) {
         Ok(theme) => Some(theme),
         Err(theme_diags) => {
@@ -322,17 +322,23 @@ pub struct Analysis {
 /// `options.base_url`. Stops with the diagnostics when the files cannot be
 /// read or checked; errors of anchoring are left in the analysis.
 pub fn analyse(options: &BuildOptions, timings: &mut Timings) -> Result<Analysis, Failure> {
-    check_usage(options)?;
-    analyse_listed(options, &load::Inputs::list(&options.root), timings)
+    let base_url = check_usage(options)?;
+    analyse_listed(
+        options,
+        base_url,
+        &load::Inputs::list(&options.root),
+        timings,
+    )
 }
 
-/// [`analyse`], of the files `inputs` lists.
+/// [`analyse`], of the files `inputs` lists, once [`check_usage`] has
+/// passed the options and given `base_url`.
 fn analyse_listed(
     options: &BuildOptions,
+    base_url: Option<String>,
     inputs: &load::Inputs,
     timings: &mut Timings,
 ) -> Result<Analysis, Failure> {
-    let base_url = check_usage(options)?;
     let progress = options.progress.as_ref();
     let stage = |name| progress.inspect(|p| p.stage(name, None));
     stage("reading");
