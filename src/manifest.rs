@@ -148,7 +148,7 @@ pub fn previous(output: &Path) -> Option<Record> {
 /// file cannot be read: the build then goes on as usual and reports it.
 pub fn fingerprint(
     options: &BuildOptions,
-    listed: &load::Inputs,
+    listed: &load::Listing,
     output: &Path,
     previous: Option<&Record>,
 ) -> Option<Inputs> {
@@ -443,12 +443,12 @@ fn write(output: &Path, record: &Record) -> Result<()> {
 mod tests {
     use super::*;
 
-    /// A briefing of two files, and the options of a build of it.
     /// The fingerprint of the briefing of `options`, listed anew.
     fn look(options: &BuildOptions, out: &Path, previous: Option<&Record>) -> Option<Inputs> {
-        fingerprint(options, &load::Inputs::list(&options.root), out, previous)
+        fingerprint(options, &load::Listing::list(&options.root), out, previous)
     }
 
+    /// A briefing of two files, and the options of a build of it.
     fn briefing() -> (tempfile::TempDir, BuildOptions) {
         let dir = tempfile::tempdir().unwrap();
         let content = dir.path().join("content");
@@ -496,24 +496,12 @@ mod tests {
         // Recorded an hour after the files were last written: their
         // metadata vouches for them, so the recorded hashes stand.
         let record = record_with_made_up_hashes(first, 3_600_000_000_000);
-        let again = fingerprint(
-            &options,
-            &load::Inputs::list(&options.root),
-            &out,
-            Some(&record),
-        )
-        .unwrap();
+        let again = look(&options, &out, Some(&record)).unwrap();
         assert!(again.files.iter().all(|f| f.hash == "made up"));
         assert_ne!(again.hash, honest);
         // A file written since is read again, and only it.
         fs::write(dir.path().join("content/briefing.yaml"), "title: Edited\n").unwrap();
-        let edited = fingerprint(
-            &options,
-            &load::Inputs::list(&options.root),
-            &out,
-            Some(&record),
-        )
-        .unwrap();
+        let edited = look(&options, &out, Some(&record)).unwrap();
         let read: Vec<&str> = edited
             .files
             .iter()
@@ -534,13 +522,7 @@ mod tests {
         // changed since (it was touched, its contents as they were).
         let mut record = record_after(first, 3_600_000_000_000);
         record.sources[0].stamp.modified -= 1;
-        let again = fingerprint(
-            &options,
-            &load::Inputs::list(&options.root),
-            &out,
-            Some(&record),
-        )
-        .unwrap();
+        let again = look(&options, &out, Some(&record)).unwrap();
         assert_eq!(again.read, 1);
         assert!(unchanged(&out, record, &again).is_some());
         let recorded = previous(&out).unwrap();
@@ -558,13 +540,7 @@ mod tests {
         // Recorded within the same second as the files were written: a
         // write in that second might have kept their metadata.
         let record = record_with_made_up_hashes(first, RACY / 2);
-        let again = fingerprint(
-            &options,
-            &load::Inputs::list(&options.root),
-            &out,
-            Some(&record),
-        )
-        .unwrap();
+        let again = look(&options, &out, Some(&record)).unwrap();
         assert!(again.files.iter().all(|f| f.hash != "made up"));
         assert_eq!(again.hash, honest);
     }

@@ -113,7 +113,7 @@ pub fn build_with(
     let mut timings = Timings::default();
     // The files are listed once; what the record reads to fingerprint
     // them, loading takes rather than reading again.
-    let listed = load::Inputs::list(root);
+    let listed = load::Listing::list(root);
     // A one-off build into a site made from the same inputs has nothing to do.
     let (inputs, previous) = match (options.write, cache) {
         (true, None) => {
@@ -326,23 +326,23 @@ pub fn analyse(options: &BuildOptions, timings: &mut Timings) -> Result<Analysis
     analyse_listed(
         options,
         base_url,
-        &load::Inputs::list(&options.root),
+        &load::Listing::list(&options.root),
         timings,
     )
 }
 
-/// [`analyse`], of the files `inputs` lists, once [`check_usage`] has
+/// [`analyse`], of the files `listing` lists, once [`check_usage`] has
 /// passed the options and given `base_url`.
 fn analyse_listed(
     options: &BuildOptions,
     base_url: Option<String>,
-    inputs: &load::Inputs,
+    listing: &load::Listing,
     timings: &mut Timings,
 ) -> Result<Analysis, Failure> {
     let progress = options.progress.as_ref();
     let stage = |name| progress.inspect(|p| p.stage(name, None));
     stage("reading");
-    let (loaded, mut diags) = load::load(inputs, &options.limits);
+    let (loaded, mut diags) = load::load(listing, &options.limits);
     if diags.iter().any(Diagnostic::is_error) {
         return Err(stop(diags, loaded.sources));
     }

@@ -1,5 +1,5 @@
 //! Reading a briefing's files safely: listing them once, in name order
-//! ([`Inputs`]), reporting what would be ignored, and reading each file as
+//! ([`Listing`]), reporting what would be ignored, and reading each file as
 //! UTF-8 within the size limit, never from outside the briefing's folder,
 //! never from a pipe or device, and never twice ([`Reader`]).
 
@@ -18,7 +18,7 @@ use crate::limits::{Limits, Size};
 /// fingerprints them, loading and the theme take their files from here,
 /// and a file the record had to read is kept here for the [`Reader`], so
 /// that a build reads each file once.
-pub struct Inputs {
+pub struct Listing {
     root: PathBuf,
     files: Vec<Listed>,
     /// The places that could not be listed, with why.
@@ -31,16 +31,15 @@ pub struct Inputs {
 pub struct Listed {
     /// Its path from the briefing's root.
     pub path: PathBuf,
-    /// Whether it is a (symbolic) link, and one to a folder.
-    pub link: bool,
+    /// Whether it is a (symbolic) link to a folder, which is not followed.
     pub link_to_folder: bool,
     /// What the file system says of it (through a link), if it says.
     pub meta: Option<fs::Metadata>,
 }
 
-impl Inputs {
+impl Listing {
     /// Lists every file under `root/content` and `root/templates`.
-    pub fn list(root: &Path) -> Inputs {
+    pub fn list(root: &Path) -> Listing {
         let mut files = Vec::new();
         let mut errors = Vec::new();
         for dir in ["content", "templates"] {
@@ -77,13 +76,12 @@ impl Inputs {
                 };
                 files.push(Listed {
                     path: relative.to_path_buf(),
-                    link,
                     link_to_folder: link && meta.as_ref().is_some_and(fs::Metadata::is_dir),
                     meta,
                 });
             }
         }
-        Inputs {
+        Listing {
             root: root.to_path_buf(),
             files,
             errors,
@@ -196,7 +194,7 @@ pub struct Reader<'a> {
     real_root: Option<PathBuf>,
     limits: &'a Limits,
     /// The listing whose files already read are taken from it.
-    inputs: Option<&'a Inputs>,
+    listing: Option<&'a Listing>,
 }
 
 impl<'a> Reader<'a> {
@@ -206,16 +204,16 @@ impl<'a> Reader<'a> {
             root,
             real_root: fs::canonicalize(root).ok(),
             limits,
-            inputs: None,
+            listing: None,
         }
     }
 
     /// A reader of the listed files, which takes a file already read
     /// from the listing rather than reading it again.
-    pub fn of(inputs: &'a Inputs, limits: &'a Limits) -> Self {
+    pub fn of(listing: &'a Listing, limits: &'a Limits) -> Self {
         Reader {
-            inputs: Some(inputs),
-            ..Reader::new(inputs.root(), limits)
+            listing: Some(listing),
+            ..Reader::new(listing.root(), limits)
         }
     }
 
@@ -288,7 +286,7 @@ impl<'a> Reader<'a> {
                 ),
             ));
         }
-        let bytes = match self.inputs.and_then(|inputs| inputs.take(file)) {
+        let bytes = match self.listing.and_then(|listing| listing.take(file)) {
             Some(bytes) => bytes,
             None => fs::read(&real).map_err(|err| unreadable(&err))?,
         };
@@ -338,8 +336,8 @@ mod tests {
         fs::create_dir_all(dir.path().join("content/articles")).unwrap();
         fs::write(dir.path().join("content/articles/a.md"), "on disk").unwrap();
         fs::write(dir.path().join("content/notes.txt"), "x").unwrap();
-        let inputs = Inputs::list(dir.path());
-        let listed: Vec<&Path> = inputs.files().iter().map(|f| f.path.as_path()).collect();
+        let listing = Listing::list(dir.path());
+        let listed: Vec<&Path> = listing.files().iter().map(|f| f.path.as_path()).collect();
         assert_eq!(
             listed,
             [
@@ -348,9 +346,9 @@ mod tests {
             ]
         );
         let file = Path::new("content/articles/a.md");
-        inputs.keep(file, b"as the record read it".to_vec());
+        listing.keep(file, b"as the record read it".to_vec());
         let limits = Limits::default();
-        let reader = Reader::of(&inputs, &limits);
+        let reader = Reader::of(&listing, &limits);
         let mut diags = Vec::new();
         assert_eq!(
             reader.read(file, &mut diags).as_deref(),

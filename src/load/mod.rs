@@ -16,7 +16,7 @@ use crate::diagnostic::{Code, Diagnostic, Sources, Span};
 use crate::format::{RawAnnotations, RawArticle, RawBriefing, RawFrontMatter};
 use crate::limits::Limits;
 
-pub use files::{Inputs, Reader};
+pub use files::{Listing, Reader};
 
 /// Everything read from a briefing folder.
 #[derive(Debug, Default)]
@@ -36,11 +36,11 @@ pub fn briefing_file() -> PathBuf {
     Path::new("content").join("briefing.yaml")
 }
 
-/// Reads the briefing of the listed `inputs`. Every problem found becomes
+/// Reads the briefing of the files `listing` lists. Every problem found becomes
 /// a diagnostic.
-pub fn load(inputs: &Inputs, limits: &Limits) -> (Loaded, Vec<Diagnostic>) {
+pub fn load(listing: &Listing, limits: &Limits) -> (Loaded, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let content = inputs.root().join("content");
+    let content = listing.root().join("content");
     if !content.is_dir() {
         diags.push(
             Diagnostic::new(
@@ -53,7 +53,7 @@ pub fn load(inputs: &Inputs, limits: &Limits) -> (Loaded, Vec<Diagnostic>) {
         );
         return (Loaded::default(), diags);
     }
-    let reader = Reader::of(inputs, limits);
+    let reader = Reader::of(listing, limits);
     let file = briefing_file();
     let briefing = reader.read(&file, &mut diags).map(|text| (file, text));
     // Articles are many: read them in parallel, then merge in file order so
@@ -74,9 +74,9 @@ pub fn load(inputs: &Inputs, limits: &Limits) -> (Loaded, Vec<Diagnostic>) {
         }
         texts
     };
-    let articles = inputs.files_in("content/articles", Some(&["md"]), &mut diags);
+    let articles = listing.files_in("content/articles", Some(&["md"]), &mut diags);
     let articles = read_all(articles, &mut diags);
-    let annotations = inputs.files_in("content/annotations", Some(&["yaml", "yml"]), &mut diags);
+    let annotations = listing.files_in("content/annotations", Some(&["yaml", "yml"]), &mut diags);
     let annotations = read_all(annotations, &mut diags);
     let (loaded, parse_diags) = parse(briefing, articles, annotations, limits);
     diags.extend(parse_diags);

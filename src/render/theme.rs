@@ -141,7 +141,7 @@ pub struct Asset {
 /// `root/templates/`. The texts of those files go into `sources`, so that
 /// diagnostics can quote them.
 pub fn load(
-    inputs: &load::Inputs,
+    listing: &load::Listing,
     limits: &Limits,
     sources: &mut Sources,
 ) -> Result<Theme, Vec<Diagnostic>> {
@@ -151,8 +151,8 @@ pub fn load(
         .collect();
     let mut diags = Vec::new();
     let mut overrides = Vec::new();
-    let reader = load::Reader::of(inputs, limits);
-    for relative in inputs.files_in("templates", None, &mut diags) {
+    let reader = load::Reader::of(listing, limits);
+    for relative in listing.files_in("templates", None, &mut diags) {
         let Some(text) = reader.read(&relative, &mut diags) else {
             continue;
         };
@@ -354,8 +354,8 @@ mod tests {
     #[test]
     fn the_built_in_pages_of_many_rows_render_a_row_at_a_time() {
         let root = tempfile::tempdir().unwrap();
-        let inputs = load::Inputs::list(root.path());
-        let theme = load(&inputs, &Limits::default(), &mut Sources::default())
+        let listing = load::Listing::list(root.path());
+        let theme = load(&listing, &Limits::default(), &mut Sources::default())
             .unwrap_or_else(|_| panic!("the built-in theme loads"));
         let pages: Vec<&str> = theme.frames.keys().copied().collect();
         assert_eq!(pages, ["articles.html", "claims.html", "coverage.html"]);
