@@ -88,18 +88,16 @@ impl Resolver {
         self.diags.last_mut().expect("just pushed")
     }
 
-    fn error(&mut self, code: Code, loc: &Loc, message: impl Into<String>) -> &mut Diagnostic {
-        self.report(Diagnostic::new(code, &loc.file, loc.span, message))
-    }
-
-    fn warning(&mut self, code: Code, loc: &Loc, message: impl Into<String>) -> &mut Diagnostic {
+    /// Reports a diagnostic of `code` at `loc`: an error or a warning, as
+    /// the code is.
+    fn say(&mut self, code: Code, loc: &Loc, message: impl Into<String>) -> &mut Diagnostic {
         self.report(Diagnostic::new(code, &loc.file, loc.span, message))
     }
 
     /// Checks an id's form and uniqueness and registers it; false if it is unusable.
     fn define(&mut self, ids: &mut Ids, kind: &str, id: &str, loc: Loc) -> bool {
         if let Err(message) = check_id(id) {
-            self.error(Code::InvalidId, &loc, message);
+            self.say(Code::InvalidId, &loc, message);
             return false;
         }
         if let Some(&first) = ids.index.get(id) {
@@ -110,7 +108,7 @@ impl Resolver {
                 first.span.line,
                 first.span.column
             );
-            self.error(
+            self.say(
                 Code::DuplicateId,
                 &loc,
                 format!("the {kind} id `{id}` is defined twice"),
@@ -145,7 +143,7 @@ impl Resolver {
             None if names.is_empty() => format!("no {kind} is defined yet"),
             None => format!("the {kind} ids are: {}", shorten(&names)),
         };
-        self.error(
+        self.say(
             Code::UnknownReference,
             &loc,
             format!("there is no {kind} `{}`", value.value),
@@ -159,7 +157,7 @@ impl Resolver {
             Ok(date) => Some(date),
             Err(message) => {
                 let loc = loc_of(file, value, line_offset);
-                self.error(Code::InvalidDate, &loc, message);
+                self.say(Code::InvalidDate, &loc, message);
                 None
             }
         }
@@ -171,7 +169,7 @@ impl Resolver {
             return Some(url.to_string());
         }
         let loc = loc_of(file, value, line_offset);
-        self.error(
+        self.say(
             Code::InvalidUrl,
             &loc,
             format!("`{url}` is not an http, https or mailto address"),
@@ -199,7 +197,7 @@ impl Resolver {
             ),
             None => format!("{what} is one of: {}", names.join(", ")),
         };
-        self.error(
+        self.say(
             Code::InvalidValue,
             &loc,
             format!("`{}` is not a valid {what}", value.value),
@@ -336,7 +334,7 @@ fn check_language(r: &mut Resolver, lang: &S<String>, file: &Path) {
     });
     if !ok {
         let loc = loc_of(file, lang, 0);
-        r.error(
+        r.say(
             Code::InvalidLanguage,
             &loc,
             format!("`{}` is not a BCP 47 language tag", lang.value),
@@ -506,7 +504,7 @@ fn check_alias_conflicts(r: &mut Resolver, entries: &[Entry]) {
                         file: e.loc.file.clone(),
                         span: *span,
                     };
-                    r.error(
+                    r.say(
                         Code::AliasConflict,
                         &at,
                         format!(
@@ -556,7 +554,7 @@ fn claims(
         let sources = sources(r, &c.sources.value, file, articles);
         if c.sources.value.is_empty() {
             let sloc = loc_of(file, &c.sources, 0);
-            r.error(
+            r.say(
                 Code::NoSources,
                 &sloc,
                 format!("the claim `{}` has no sources", c.id.value),
@@ -594,7 +592,7 @@ fn claims(
             loc,
         };
         if claim.by.is_none() && c.by.is_none() && c.about.is_empty() {
-            r.warning(
+            r.say(
                 Code::ClaimWithoutActor,
                 &claim.loc,
                 format!("the claim `{}` has neither `by` nor `about`", claim.id),
@@ -614,7 +612,7 @@ fn claims(
             let relation = r.one_of(&rel.relation, file, "relation", &Relation::ALL);
             if i == j {
                 let loc = loc_of(file, &rel.claim, 0);
-                r.error(
+                r.say(
                     Code::SelfRelation,
                     &loc,
                     format!("the claim `{}` relates to itself", c.id.value),
@@ -641,14 +639,14 @@ fn sources(
         let article = r.refer(articles, "article", &s.article, file, 0);
         let loc = loc_of(file, &s.quote, 0);
         if crate::normalize::normalize(&s.quote.value).is_empty() {
-            r.error(Code::EmptyQuote, &loc, "the quote is empty").help =
+            r.say(Code::EmptyQuote, &loc, "the quote is empty").help =
                 Some("copy the passage of the article that supports this".into());
             continue;
         }
         let occurrence = match &s.occurrence {
             Some(o) if o.value < 1 => {
                 let oloc = loc_of(file, o, 0);
-                r.error(
+                r.say(
                     Code::InvalidOccurrence,
                     &oloc,
                     format!("`occurrence: {}` must be 1 or more", o.value),
@@ -661,7 +659,7 @@ fn sources(
         };
         if let (Some(o), true) = (&s.occurrence, s.prefix.is_some() || s.suffix.is_some()) {
             let oloc = loc_of(file, o, 0);
-            r.error(
+            r.say(
                 Code::AmbiguousSelector,
                 &oloc,
                 "`occurrence` and `prefix`/`suffix` are given together",
@@ -798,7 +796,7 @@ fn check_links(r: &mut Resolver, model: &Model) {
 fn check_link(r: &mut Resolver, known: &HashMap<&str, Vec<&str>>, dest: &str, loc: &Loc) {
     let Some(path) = dest.strip_prefix("@/") else {
         if !is_allowed_url(dest) {
-            r.error(Code::InvalidLink, loc, format!("the link `{dest}` is not allowed"))
+            r.say(Code::InvalidLink, loc, format!("the link `{dest}` is not allowed"))
                 .help = Some("links are http, https or mailto addresses, or @/articles/ID, @/claims/ID, @/actors/ID, @/terms/ID, @/events/ID".into());
         }
         return;
@@ -809,7 +807,7 @@ fn check_link(r: &mut Resolver, known: &HashMap<&str, Vec<&str>>, dest: &str, lo
             Some(k) => format!("did you mean `@/{k}/{id}`?"),
             None => "internal links are @/articles/ID, @/claims/ID, @/actors/ID, @/terms/ID or @/events/ID".into(),
         };
-        r.error(
+        r.say(
             Code::InvalidLink,
             loc,
             format!("`{dest}` is not an internal link"),
@@ -822,7 +820,7 @@ fn check_link(r: &mut Resolver, known: &HashMap<&str, Vec<&str>>, dest: &str, lo
             Some(close) => format!("did you mean `@/{kind}/{close}`?"),
             None => format!("no page `{kind}/{id}` exists"),
         };
-        r.error(
+        r.say(
             Code::BrokenLink,
             loc,
             format!("the link `{dest}` points to nothing"),
@@ -849,7 +847,7 @@ fn warn_unused(r: &mut Resolver, model: &Model) {
                 file: a.file.clone(),
                 span: Span::new(1, 1, 3),
             };
-            r.warning(
+            r.say(
                 Code::UncitedArticle,
                 &loc,
                 format!("no claim cites the article `{}`", a.id),
@@ -859,7 +857,7 @@ fn warn_unused(r: &mut Resolver, model: &Model) {
     }
     for (t, used) in model.topics.iter().zip(topic_used) {
         if !used {
-            r.warning(
+            r.say(
                 Code::EmptyTopic,
                 &t.loc,
                 format!("the topic `{}` has no claims", t.id),
