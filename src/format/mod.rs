@@ -348,7 +348,12 @@ pub struct RawEvent {
 /// The span of a spanned value as a diagnostic span, shifted by `line_offset`
 /// lines (front matter starts on the file's second line).
 pub fn span_of<T>(value: &S<T>, line_offset: usize) -> Span {
-    let l = value.referenced;
+    span_at(value.referenced, line_offset)
+}
+
+/// A place serde-saphyr gives as a diagnostic span, shifted by
+/// `line_offset` lines; the whole file where it gives no line.
+pub fn span_at(l: Location, line_offset: usize) -> Span {
     if l.line() == 0 {
         return Span::file();
     }

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::diagnostic::{Code, Diagnostic, Span, did_you_mean};
+use crate::format::span_at;
 use crate::limits::{Limits, Size};
 
 /// Turns a YAML or shape error of `text`, whose first line is line
@@ -24,15 +25,7 @@ pub(super) fn diagnostic(
     let err = innermost(err);
     let span = err
         .location()
-        .filter(|l| l.line() > 0)
-        .map(|l| {
-            Span::new(
-                l.line() as usize + line_offset,
-                l.column() as usize,
-                l.span().len().max(1) as usize,
-            )
-        })
-        .unwrap_or_default();
+        .map_or_else(Span::file, |l| span_at(l, line_offset));
     if let Some(d) = budget_diagnostic(file, err, span, limits) {
         return d;
     }
